@@ -1,0 +1,43 @@
+# brochure: print-ready IOP handouts. `make` sets everything up and builds; `make test` tests.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.DEFAULT_GOAL := all
+.PHONY: all help install system-deps build test lint format clean
+
+all: build ## Set up (first time) and build every document into build/
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+system-deps: ## Install the Debian libraries WeasyPrint needs (when run as root)
+	@OPTIONAL="libharfbuzz-subset0 poppler-utils" ./scripts/system-deps.sh
+
+install: system-deps $(STAMP) ## Create .venv and install the package with its pinned dependencies
+
+build: install ## Build every document into build/
+	$(BIN)/brochure build
+
+test: install ## Lint, then run the test suite
+	$(BIN)/ruff check brochure tests
+	$(BIN)/ruff format --check brochure tests
+	$(BIN)/pytest
+
+lint: install ## Check style with ruff
+	$(BIN)/ruff check brochure tests
+	$(BIN)/ruff format --check brochure tests
+
+format: install ## Reformat the code with ruff
+	$(BIN)/ruff format brochure tests
+	$(BIN)/ruff check --fix brochure tests
+
+clean: ## Remove build output (keeps .venv)
+	rm -rf build tests/output

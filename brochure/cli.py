@@ -1,0 +1,52 @@
+"""Command line: `brochure build`, `brochure list`. Thin: it maps options onto build()."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from brochure.documents import DOCUMENTS
+from brochure.errors import BrochureError
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="brochure", description="Print-ready IOP handouts.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    b = sub.add_parser("build", help="build PDFs into the output folder")
+    b.add_argument("documents", nargs="*", metavar="DOCUMENT", help="default: all")
+    b.add_argument("--content", type=Path, default=Path("content.yml"), metavar="PATH")
+    b.add_argument("--out", type=Path, default=Path("build"), metavar="DIR")
+    sub.add_parser("list", help="name the documents and how to print them")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        if args.command == "list":
+            return list_documents()
+        return run_build(args.documents, args.content, args.out)
+    except BrochureError as exc:
+        for line in exc.lines:
+            print(line, file=sys.stderr)
+        return 1
+
+
+def list_documents() -> int:
+    for spec in DOCUMENTS.values():
+        print(f"{spec.name:<18} {spec.title}. Print: {spec.how_to_print}.")
+    return 0
+
+
+def run_build(documents: list[str], content: Path, out: Path) -> int:
+    from brochure.build import build
+
+    for built in build(documents, content, out):
+        for warning in built.warnings:
+            print(f"warning: {built.path.name}: {warning}", file=sys.stderr)
+        print(
+            f"{built.path}  {built.pages} page{'s' if built.pages != 1 else ''}  "
+            f"{built.size / 1024:.0f} KB  {built.seconds:.2f} s"
+        )
+    return 0

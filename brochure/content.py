@@ -1,0 +1,260 @@
+"""Load content.yml and validate it into typed objects, reporting every problem at once.
+
+Each problem is one line, `content.yml:LINE: path.to.field: what is wrong`, so a person editing
+the file by hand can go straight to it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
+
+from brochure.errors import BrochureError
+
+Loc = tuple[str | int, ...]
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def _us_phone(value: str) -> str:
+    """Accept any common US spelling and store the one the handouts print: (978) 699-9786."""
+    digits = re.sub(r"[\s().+-]", "", value)
+    if not digits.isdigit():
+        raise ValueError(f"{value!r} is not a phone number; write it like (978) 699-9786")
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    if len(digits) != 10:
+        raise ValueError(
+            f"{value!r} has {len(digits)} digits; a US number has 10, like (978) 699-9786"
+        )
+    if digits[0] in "01" or digits[3] in "01":
+        raise ValueError(f"{value!r} is not a valid US number (area code or exchange starts 0/1)")
+    return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
+
+
+Phone = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_us_phone)]
+
+
+class Model(BaseModel):
+    """Unknown keys are errors: a typo must never be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Program(Model):
+    name: Text
+    short_name: Text
+    region: Text
+    phone: Phone
+
+    @property
+    def phone_digits(self) -> str:
+        return re.sub(r"\D", "", self.phone)
+
+    @property
+    def phone_tel(self) -> str:
+        """The dialable link the QR code and PDF links carry."""
+        return f"tel:+1{self.phone_digits}"
+
+
+class Block(Model):
+    """One piece of a panel: exactly one of heading, text, items or quote."""
+
+    heading: Text | None = None
+    text: Text | None = None
+    items: Annotated[list[Text], Field(min_length=1)] | None = None
+    quote: Text | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Block:
+        given = [name for name in ("heading", "text", "items", "quote") if getattr(self, name)]
+        if len(given) != 1:
+            raise ValueError(
+                "each block needs exactly one of heading, text, items or quote"
+                + (f" (found {', '.join(given)})" if given else "")
+            )
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(n for n in ("heading", "text", "items", "quote") if getattr(self, n))
+
+
+class Panel(Model):
+    heading: Text
+    blocks: Annotated[list[Block], Field(min_length=1)]
+    call: Text | None = None  # an optional line printed above the phone number at the foot
+
+
+class Cover(Model):
+    kicker: Text
+    headline: Text
+    call: Text
+
+
+class BackCover(Model):
+    heading: Text
+    how_to_reach: Annotated[list[Text], Field(min_length=1)]
+    cities_heading: Text
+
+
+class City(Model):
+    name: Text
+    text: Text
+
+
+class Trifold(Model):
+    cover: Cover
+    flap: Panel
+    back: BackCover
+    inside_left: Panel
+    inside_middle: Panel
+    inside_right: Panel
+
+
+class FaqItem(Model):
+    question: Text
+    answer: Text
+
+
+class Faq(Model):
+    title: Text
+    intro: Text
+    items: Annotated[list[FaqItem], Field(min_length=1)]
+    call: Text
+
+
+class CardFront(Model):
+    label: Text
+    who_answers: Text
+
+
+class CardBack(Model):
+    line: Text
+    qr_caption: Text
+
+
+class Card(Model):
+    front: CardFront
+    back: CardBack
+
+
+class Content(Model):
+    language: Text
+    program: Program
+    cities: Annotated[dict[str, City], Field(min_length=1)]
+    trifold: Trifold
+    faq: Faq
+    card: Card
+    closing: Annotated[list[Text], Field(min_length=1)]
+
+
+def load_content(path: Path) -> Content:
+    """Read and validate content.yml; raise BrochureError listing every problem found."""
+    name = path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BrochureError(
+            f"{path}: file not found; pass --content PATH to use another file"
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise BrochureError(f"{name}: not UTF-8 text ({exc.reason}); save it as UTF-8") from None
+    data, lines = parse_yaml(text, name)
+    try:
+        return Content.model_validate(data)
+    except ValidationError as exc:
+        raise BrochureError(describe_errors(exc, lines, name)) from None
+
+
+def parse_yaml(text: str, name: str) -> tuple[Any, dict[Loc, int]]:
+    """Parse YAML, returning the data and the line of every key and list item."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise BrochureError(f"{name}:1: the file is empty")
+        lines: dict[Loc, int] = {}
+        problems: list[str] = []
+        _map_lines(node, (), lines, problems, name)
+        if problems:
+            raise BrochureError(problems)
+        return loader.construct_document(node), lines
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{mark.line + 1}:{mark.column + 1}" if mark else "1"
+        raise BrochureError(
+            f"{name}:{where}: YAML syntax error: {exc.problem or exc.context}"
+        ) from None
+    except yaml.YAMLError as exc:
+        raise BrochureError(f"{name}:1: YAML error: {exc}") from None
+    finally:
+        loader.dispose()
+
+
+def _map_lines(node: yaml.Node, loc: Loc, lines: dict, problems: list[str], name: str) -> None:
+    lines[loc] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key in seen:
+                where = ".".join(map(str, (*loc, key)))
+                problems.append(
+                    f"{name}:{key_node.start_mark.line + 1}: {where}: "
+                    "this key is given twice; keep one"
+                )
+            seen.add(key)
+            _map_lines(value_node, (*loc, key), lines, problems, name)
+            lines[(*loc, key)] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _map_lines(item, (*loc, index), lines, problems, name)
+
+
+def describe_errors(exc: ValidationError, lines: dict[Loc, int], name: str) -> list[str]:
+    """Turn pydantic's errors into `file:LINE: path: message` lines a person can act on."""
+    out = []
+    for error in exc.errors():
+        loc = tuple(error["loc"])
+        line = _line_for(loc, lines)
+        field = ".".join(str(part) for part in loc) or "(top level)"
+        out.append(f"{name}:{line}: {field}: {_message(error)}")
+    return out
+
+
+def _line_for(loc: Loc, lines: dict[Loc, int]) -> int:
+    while loc and loc not in lines:
+        loc = loc[:-1]
+    return lines.get(loc, 1)
+
+
+def _message(error: dict) -> str:
+    kind = error["type"]
+    if kind == "missing":
+        return "required but missing; add it"
+    if kind == "extra_forbidden":
+        return "unknown key; remove it or check the spelling"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "too_short":
+        return "must have at least one entry"
+    if kind == "string_type":
+        return "must be text"
+    if kind in {"list_type", "dict_type", "model_type"}:
+        expected = {"list_type": "a list", "dict_type": "a mapping", "model_type": "a mapping"}
+        return f"must be {expected[kind]}"
+    message = error["msg"]
+    return message.removeprefix("Value error, ")

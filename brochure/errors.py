@@ -1,0 +1,9 @@
+"""One error type for everything a person can fix: content, templates, fit, set-up."""
+
+
+class BrochureError(Exception):
+    """A problem the user can fix; its lines are printed as they are, without a traceback."""
+
+    def __init__(self, lines: list[str] | str):
+        self.lines = [lines] if isinstance(lines, str) else list(lines)
+        super().__init__("\n".join(self.lines))

@@ -1,0 +1,78 @@
+"""content.yml is loaded into typed objects, and mistakes name the file, line and field."""
+
+from __future__ import annotations
+
+import pytest
+
+from brochure.build import PROJECT_ROOT
+from brochure.content import load_content
+from brochure.errors import BrochureError
+
+
+def errors_for(tmp_path, text: str) -> list[str]:
+    path = tmp_path / "content.yml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(BrochureError) as info:
+        load_content(path)
+    return info.value.lines
+
+
+def real_content_with(old: str, new: str) -> str:
+    text = (PROJECT_ROOT / "content.yml").read_text(encoding="utf-8")
+    assert old in text
+    return text.replace(old, new, 1)
+
+
+def test_real_content_loads(content):
+    assert content.program.phone == "(978) 699-9786"
+    assert set(content.cities) == {"worcester", "somerville"}
+    assert len(content.faq.items) == 6
+
+
+@pytest.mark.parametrize(
+    ("spelling", "printed"),
+    [("978-699-9786", "(978) 699-9786"), ("+1 978 699 9786", "(978) 699-9786")],
+)
+def test_phone_spellings_normalise(tmp_path, spelling, printed):
+    path = tmp_path / "content.yml"
+    path.write_text(real_content_with('phone: "(978) 699-9786"', f'phone: "{spelling}"'))
+    assert load_content(path).program.phone == printed
+
+
+def test_bad_phone_names_line_and_field(tmp_path):
+    lines = errors_for(tmp_path, real_content_with('"(978) 699-9786"', '"(978) 699-978"'))
+    assert lines == [
+        "content.yml:14: program.phone: '(978) 699-978' has 9 digits; "
+        "a US number has 10, like (978) 699-9786"
+    ]
+
+
+def test_missing_and_unknown_fields_reported_together(tmp_path):
+    text = real_content_with("  short_name: IOP\n", "  shortname: IOP\n")
+    lines = errors_for(tmp_path, text)
+    assert lines == [
+        "content.yml:10: program.short_name: required but missing; add it",
+        "content.yml:12: program.shortname: unknown key; remove it or check the spelling",
+    ]
+
+
+def test_yaml_syntax_error_has_line_and_column(tmp_path):
+    lines = errors_for(tmp_path, "program:\n  name: [unclosed\n")
+    assert len(lines) == 1
+    assert lines[0].startswith("content.yml:3:1: YAML syntax error:")
+
+
+def test_duplicate_key_is_an_error(tmp_path):
+    text = real_content_with("  region: Massachusetts\n", "  region: Massachusetts\n  region: MA\n")
+    assert errors_for(tmp_path, text) == [
+        "content.yml:14: program.region: this key is given twice; keep one"
+    ]
+
+
+def test_block_needs_exactly_one_kind(tmp_path):
+    text = real_content_with(
+        "      - text: You don’t have to explain why you disappeared.\n",
+        "      - text: You don’t have to explain why you disappeared.\n        quote: Hi\n",
+    )
+    (line,) = errors_for(tmp_path, text)
+    assert line.startswith("content.yml:41: trifold.flap.blocks.0: each block needs exactly one")
