@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from brochure import fonts
-from brochure.check import check_page_count, check_pdf
+from brochure.check import check_fit, check_page_count, check_pdf
 from brochure.content import Content, load_content
 from brochure.documents import DocumentSpec, select
+from brochure.errors import BrochureError
 from brochure.impose import impose_cards
 from brochure.pdf import Renderer
 from brochure.qr import qr_svg
@@ -57,6 +58,9 @@ def make_pdfs(
     def laid_out(spec: DocumentSpec) -> tuple[bytes, list[str]]:
         html = render_html(project.templates, spec.template, context)
         document, warnings = renderer.layout(html, project.templates)
+        problems = check_fit(spec, document)
+        if problems:
+            raise BrochureError(problems)
         check_page_count(spec, len(document.pages))
         return renderer.write(document), warnings
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
+from typing import Any
 
 from pypdf import PdfReader
 
@@ -32,3 +34,111 @@ def check_pdf(spec: DocumentSpec, pdf: bytes) -> None:
                 f"{float(box.height):.1f} pt but must be {want_w:.1f} x {want_h:.1f} pt; "
                 "check the @page size in the document's stylesheet"
             )
+
+
+@dataclass
+class _Fit:
+    """A box that must hold its text: where it ends, and how far its content went past that."""
+
+    page: int
+    limit: float
+    line: float
+    spill: float = 0.0  # deepest overflow of any block inside it, in CSS px
+    end_page: int = -1
+    end_y: float = 0.0
+
+
+def check_fit(spec: DocumentSpec, document: Any) -> list[str]:
+    """Report every box whose text does not fit: that text would be cut off or spill over.
+
+    Templates mark a box with `data-fit="NAME"` and end it with the fit_end() marker. Two
+    measurements, both read from WeasyPrint's laid-out box tree: how far any block inside the
+    box is overrun by its own content (text squeezed under a neighbour or clipped), and where
+    the end marker landed (text pushed past the box or onto another page).
+    """
+    fits: dict[str, list[_Fit]] = {}
+    page_areas = []
+    for page_index, page in enumerate(document.pages):
+        page_box = page._page_box
+        top = page_box.content_box_y()
+        page_areas.append((top, top + page_box.height))
+        _walk(page_box, page_index, [], fits, set())
+    problems = []
+    for name in spec.fit_boxes:
+        if name not in fits:
+            problems.append(
+                f'{spec.name}: the template has no box marked data-fit="{name}"; '
+                "every box that must fit needs one (see macros.html.j2)"
+            )
+            continue
+        first = fits[name][0]
+        worst = max(_marker_overflow(first, page_areas), *(f.spill for f in fits[name]))
+        # No end marker on any page: WeasyPrint dropped the rest of the text, so we can only
+        # say how much was cut at least.
+        lost = first.end_page < 0
+        if worst > 1 or lost:
+            lines = max(1, round(worst / first.line))
+            what = f"{name} {spec.box_word}".strip()
+            amount = f"at least {lines}" if lost else f"about {lines}"
+            problems.append(
+                f"{spec.name}: {what} overflows by {amount} "
+                f"line{'s' if lines != 1 else ''}; shorten its text in content.yml"
+            )
+    return problems
+
+
+def _walk(box: Any, page: int, stack: list[str], fits: dict, seen: set) -> None:
+    element = getattr(box, "element", None)
+    pushed = False
+    if element is not None and id(element) not in seen:
+        seen.add(id(element))
+        name = element.get("data-fit")
+        if name:
+            bottom = box.content_box_y() + box.height
+            fit = _Fit(page, bottom, box.style["font_size"] * 1.35, _deepest_overrun(box))
+            fits.setdefault(name, []).append(fit)
+            stack.append(name)
+            pushed = True
+        elif element.get("data-fit-end") is not None and stack:
+            # Measure against the box's first fragment: text that spilled onto a later page
+            # is text that did not fit where it belongs.
+            first = fits[stack[-1]][0]
+            first.end_page, first.end_y = page, box.position_y
+    for child in getattr(box, "children", ()):
+        _walk(child, page, stack, fits, seen)
+    if pushed:
+        stack.pop()
+
+
+def _deepest_overrun(box: Any) -> float:
+    """How far the content of this block, or of any block inside it, runs past its bottom.
+
+    Only blocks count: a line's glyphs may rise above its line height by design.
+    """
+    from weasyprint.formatting_structure import boxes
+
+    box = getattr(box, "_box", box)  # absolutely positioned boxes sit inside a placeholder
+    if not isinstance(box, boxes.BlockLevelBox | boxes.FlexContainerBox):
+        return 0.0
+    children = list(getattr(box, "children", ()))
+    flow = [c for c in children if _in_flow(c)]
+    own = 0.0
+    if flow and isinstance(box.height, int | float):
+        content_end = max(c.border_box_y() + c.border_height() for c in flow)
+        own = content_end - (box.content_box_y() + box.height)
+    return max(own, *(_deepest_overrun(c) for c in children), 0.0)
+
+
+def _in_flow(box: Any) -> bool:
+    style = getattr(box, "style", None)
+    return style is None or style["position"] not in ("absolute", "fixed")
+
+
+def _marker_overflow(fit: _Fit, page_areas: list[tuple[float, float]]) -> float:
+    if fit.end_page < 0:
+        return 0.0
+    if fit.end_page == fit.page:
+        return fit.end_y - fit.limit
+    top, _bottom = page_areas[fit.end_page]
+    between = sum(b - t for t, b in page_areas[fit.page + 1 : fit.end_page])
+    return (fit.end_y - top) + between + 1

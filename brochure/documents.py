@@ -17,6 +17,9 @@ class DocumentSpec:
     how_to_print: str
     template: str | None = None  # None: made from another document's PDF, not laid out
     made_from: str | None = None
+    #: Boxes that must hold all their text (template: data-fit="NAME" + fit_end marker).
+    fit_boxes: tuple[str, ...] = ()
+    box_word: str = ""  # what a box is called in messages: "panel", "face"
 
     @property
     def size_pt(self) -> tuple[float, float]:
@@ -37,6 +40,8 @@ DOCUMENTS: dict[str, DocumentSpec] = {
             height_in=8.5,
             pages=2,
             template="trifold.html.j2",
+            fit_boxes=("flap", "back", "cover", "inside-left", "inside-middle", "inside-right"),
+            box_word="panel",
             how_to_print="Letter paper, two-sided, flip on SHORT edge, 100 % scale (not 'fit')",
         ),
         DocumentSpec(
@@ -46,6 +51,7 @@ DOCUMENTS: dict[str, DocumentSpec] = {
             height_in=11,
             pages=1,
             template="faq.html.j2",
+            fit_boxes=("page",),
             how_to_print="Letter paper, one-sided, 100 % scale",
         ),
         DocumentSpec(
@@ -55,6 +61,8 @@ DOCUMENTS: dict[str, DocumentSpec] = {
             height_in=2,
             pages=2,
             template="wallet-card.html.j2",
+            fit_boxes=("front", "back"),
+            box_word="face",
             how_to_print="For a print shop: 3.5 x 2 in card stock, two-sided",
         ),
         DocumentSpec(
