@@ -17,6 +17,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("documents", nargs="*", metavar="DOCUMENT", help="default: all")
     b.add_argument("--content", type=Path, default=Path("content.yml"), metavar="PATH")
     b.add_argument("--out", type=Path, default=Path("build"), metavar="DIR")
+    c = sub.add_parser("check", help="run every check without writing any PDF")
+    c.add_argument("documents", nargs="*", metavar="DOCUMENT", help="default: all")
+    c.add_argument("--content", type=Path, default=Path("content.yml"), metavar="PATH")
     sub.add_parser("list", help="name the documents and how to print them")
     return p
 
@@ -26,6 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "list":
             return list_documents()
+        if args.command == "check":
+            return run_check(args.documents, args.content)
         return run_build(args.documents, args.content, args.out)
     except BrochureError as exc:
         for line in exc.lines:
@@ -39,12 +44,20 @@ def list_documents() -> int:
     return 0
 
 
+def run_check(documents: list[str], content: Path) -> int:
+    from brochure.build import prepare
+
+    _, outputs = prepare(documents, content)
+    for output in outputs:
+        print(f"ok  {output.spec.name}: {output.spec.pages} pages, every box fits")
+    print(f"{content}: no problems found; nothing was written")
+    return 0
+
+
 def run_build(documents: list[str], content: Path, out: Path) -> int:
     from brochure.build import build
 
     for built in build(documents, content, out):
-        for warning in built.warnings:
-            print(f"warning: {built.path.name}: {warning}", file=sys.stderr)
         print(
             f"{built.path}  {built.pages} page{'s' if built.pages != 1 else ''}  "
             f"{built.size / 1024:.0f} KB  {built.seconds:.2f} s"

@@ -6,9 +6,11 @@ the file by hand can go straight to it.
 
 from __future__ import annotations
 
+import difflib
 import re
 from pathlib import Path
-from typing import Annotated, Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 import yaml
 from pydantic import (
@@ -25,7 +27,31 @@ from brochure.errors import BrochureError
 
 Loc = tuple[str | int, ...]
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+MAX_TEXT = 1500  # characters in one field: more never fits a handout panel
+MAX_FILE_BYTES = 512 * 1024
+MAX_DEPTH = 30
+MARKUP = re.compile(r"<\s*[A-Za-z!/?]|\{\{|\{%|\{#|&[A-Za-z#][A-Za-z0-9]*;")
+
+
+def _plain_text(value: str) -> str:
+    """Content is printed as written; markup in it is a mistake (or an attempt) to refuse."""
+    found = MARKUP.search(value)
+    if found:
+        snippet = value[found.start() : found.start() + 12].split()[0]
+        raise ValueError(
+            f"contains markup ({snippet!r}); text is printed exactly as written, "
+            "so HTML tags, entities and template codes are not allowed: remove it"
+        )
+    return value
+
+
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT),
+    AfterValidator(_plain_text),
+]
+LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,39}$")]
 
 
 def _us_phone(value: str) -> str:
@@ -152,9 +178,9 @@ class Card(Model):
 
 
 class Content(Model):
-    language: Text
+    language: LanguageCode
     program: Program
-    cities: Annotated[dict[str, City], Field(min_length=1)]
+    cities: Annotated[dict[Slug, City], Field(min_length=1)]
     trifold: Trifold
     faq: Faq
     card: Card
@@ -204,8 +230,23 @@ def parse_yaml(text: str, name: str) -> tuple[Any, dict[Loc, int]]:
         loader.dispose()
 
 
-def _map_lines(node: yaml.Node, loc: Loc, lines: dict, problems: list[str], name: str) -> None:
-    lines[loc] = node.start_mark.line + 1
+def _map_lines(
+    node: yaml.Node, loc: Loc, lines: dict, problems: list[str], name: str, seen: set | None = None
+) -> None:
+    seen = set() if seen is None else seen
+    line = node.start_mark.line + 1
+    where = ".".join(map(str, loc)) or "(top level)"
+    if id(node) in seen and isinstance(node, yaml.CollectionNode):
+        problems.append(
+            f"{name}:{line}: {where}: anchors and aliases (& and *) are not supported; "
+            "write the text out in full"
+        )
+        return
+    if len(loc) > MAX_DEPTH:
+        problems.append(f"{name}:{line}: {where}: nested too deeply; check the indentation")
+        return
+    seen.add(id(node))
+    lines[loc] = line
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:
@@ -217,22 +258,63 @@ def _map_lines(node: yaml.Node, loc: Loc, lines: dict, problems: list[str], name
                     "this key is given twice; keep one"
                 )
             seen.add(key)
-            _map_lines(value_node, (*loc, key), lines, problems, name)
+            _map_lines(value_node, (*loc, key), lines, problems, name, seen)
             lines[(*loc, key)] = key_node.start_mark.line + 1
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _map_lines(item, (*loc, index), lines, problems, name)
+            _map_lines(item, (*loc, index), lines, problems, name, seen)
 
 
 def describe_errors(exc: ValidationError, lines: dict[Loc, int], name: str) -> list[str]:
     """Turn pydantic's errors into `file:LINE: path: message` lines a person can act on."""
     out = []
     for error in exc.errors():
-        loc = tuple(error["loc"])
+        loc = tuple(part for part in error["loc"] if not str(part).startswith("[key]"))
         line = _line_for(loc, lines)
         field = ".".join(str(part) for part in loc) or "(top level)"
-        out.append(f"{name}:{line}: {field}: {_message(error)}")
-    return out
+        message = _message(error)
+        if error["type"] == "extra_forbidden":
+            message += _suggestion(str(loc[-1]), _allowed_keys(loc[:-1]))
+        out.append(f"{name}:{line}: {field}: {message}")
+    return list(dict.fromkeys(out))
+
+
+def _allowed_keys(loc: Loc) -> list[str]:
+    """The keys the model accepts at LOC, for a "did you mean" hint."""
+    annotation: Any = Content
+    for part in loc:
+        annotation = _unwrap(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            field = annotation.model_fields.get(str(part))
+            if field is None:
+                return []
+            annotation = field.annotation
+        else:
+            args = get_args(annotation)
+            annotation = args[-1] if args else None
+    annotation = _unwrap(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return list(annotation.model_fields)
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Annotated[...] and `X | None` down to the type inside."""
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation = get_args(annotation)[0]
+        elif origin in (Union, UnionType):
+            annotation = next(a for a in get_args(annotation) if a is not type(None))
+        else:
+            return annotation
+
+
+def _suggestion(key: str, allowed: list[str]) -> str:
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean {close[0]!r}?"
+    return f"; remove it (allowed here: {', '.join(allowed)})" if allowed else "; remove it"
 
 
 def _line_for(loc: Loc, lines: dict[Loc, int]) -> int:
@@ -241,18 +323,28 @@ def _line_for(loc: Loc, lines: dict[Loc, int]) -> int:
     return lines.get(loc, 1)
 
 
+_PATTERN_HINTS = {
+    "language": "use a language code such as en, es or pt-BR",
+    "cities": "city keys are short lowercase names such as worcester",
+}
+
+
 def _message(error: dict) -> str:
     kind = error["type"]
     if kind == "missing":
         return "required but missing; add it"
     if kind == "extra_forbidden":
-        return "unknown key; remove it or check the spelling"
+        return "unknown key"
     if kind == "string_too_short":
         return "must not be empty"
+    if kind == "string_too_long":
+        return f"is too long ({len(str(error['input']))} characters; at most {MAX_TEXT} fit)"
+    if kind == "string_pattern_mismatch":
+        return f"{error['input']!r} is not valid here; {_PATTERN_HINTS.get(error['loc'][0], '')}"
     if kind == "too_short":
         return "must have at least one entry"
     if kind == "string_type":
-        return "must be text"
+        return "must be text (put it in quotes if it looks like a number, yes/no or a date)"
     if kind in {"list_type", "dict_type", "model_type"}:
         expected = {"list_type": "a list", "dict_type": "a mapping", "model_type": "a mapping"}
         return f"must be {expected[kind]}"

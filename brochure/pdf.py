@@ -6,6 +6,9 @@ WeasyPrint is imported lazily (it costs about half a second) and only here.
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -31,15 +34,12 @@ def load_weasyprint() -> Any:
     return weasyprint
 
 
-class WarningCollector(logging.Handler):
-    """Keeps WeasyPrint's warnings (missing glyphs, bad CSS) so a build can report them."""
+@dataclass
+class Fetched:
+    """What the fetcher was asked for, in order: a CSS message refers to the last stylesheet."""
 
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+    urls: list[str] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -56,55 +56,127 @@ class Renderer:
 
     @cached_property
     def font_config(self) -> Any:
+        self.weasyprint  # noqa: B018 - fonts must be set up before FontConfiguration exists
         from weasyprint.text.fonts import FontConfiguration
 
-        self.weasyprint  # noqa: B018 - fonts must be set up before FontConfiguration exists
         return FontConfiguration()
 
-    @cached_property
-    def fetcher(self) -> Any:
-        return make_fetcher(self.weasyprint, (self.root, *self.extra_roots))
-
-    def layout(self, html: str, base_url: Path) -> tuple[Any, list[str]]:
-        """Lay out HTML into pages; return the document and WeasyPrint's warnings."""
+    def layout(self, html: str, base_url: Path) -> tuple[Any, Report]:
+        """Lay out HTML into pages; return the document and what WeasyPrint reported."""
         wp = self.weasyprint
-        collector = WarningCollector()
+        report = Report(self.root)
+        fetcher = make_fetcher(wp, (self.root, *self.extra_roots), report.fetched)
+        with report.capture():
+            document = wp.HTML(
+                string=html, base_url=str(base_url) + "/", url_fetcher=fetcher
+            ).render(font_config=self.font_config, cache=self.cache, presentational_hints=False)
+        return document, report
+
+    def write(self, document: Any, report: Report, **options: Any) -> bytes:
+        """PDF bytes; glyph problems are only found now, while text is drawn."""
+        with report.capture():
+            return document.write_pdf(**options)
+
+
+@dataclass
+class Report:
+    """WeasyPrint's log for one document, turned into messages a designer can act on."""
+
+    root: Path
+    fetched: Fetched = field(default_factory=Fetched)
+    records: list[tuple[logging.LogRecord, str | None]] = field(default_factory=list)
+
+    @contextmanager
+    def capture(self) -> Iterator[None]:
+        collector = _Collector(self)
         logger = logging.getLogger("weasyprint")
         logger.addHandler(collector)
         try:
-            document = wp.HTML(
-                string=html, base_url=str(base_url) + "/", url_fetcher=self.fetcher
-            ).render(font_config=self.font_config, cache=self.cache)
+            yield
         finally:
             logger.removeHandler(collector)
-        return document, collector.messages
 
-    def write(self, document: Any, **options: Any) -> bytes:
-        return document.write_pdf(**options)
+    def errors(self) -> list[str]:
+        """Every problem that would make the printed page differ from the template's intent."""
+        out = [f"{self._where(url)}: {why}" for url, why in self.fetched.refused]
+        for record, source in self.records:
+            message = record.getMessage()
+            if message.startswith("Ignored `"):
+                out.append(_css_problem(message, self._where(source) if source else "CSS"))
+            elif message.startswith(".notdef glyph"):
+                text = message.split(":", 1)[1].strip()
+                out.append(
+                    f"the fonts have no character for {text}; remove it from content.yml "
+                    "or add a font that has it"
+                )
+            elif message.startswith("Failed to load"):
+                problem = _load_problem(message, self)
+                if problem:
+                    out.append(problem)
+        return list(dict.fromkeys(out))
+
+    def _where(self, url: str) -> str:
+        path = _local_path(url)
+        if path is not None and path.is_relative_to(self.root):
+            return path.relative_to(self.root).as_posix()
+        return url
 
 
-def make_fetcher(weasyprint: Any, roots: tuple[Path, ...]) -> Any:
+class _Collector(logging.Handler):
+    def __init__(self, report: Report) -> None:
+        super().__init__(logging.WARNING)
+        self.report = report
+
+    def emit(self, record: logging.LogRecord) -> None:
+        css = [u for u in self.report.fetched.urls if u.endswith(".css")]
+        self.report.records.append((record, css[-1] if css else None))
+
+
+def _css_problem(message: str, where: str) -> str:
+    """`Ignored `colr: red` at 12:3, unknown property.` -> file:12:3: what, and what to do."""
+    match = re.match(r"Ignored `(.*)` at (\d+):(\d+), (.*?)\.?$", message, re.S)
+    if not match:
+        return f"{where}: {message}"
+    rule, line, column, why = match.groups()
+    return f"{where}:{line}:{column}: `{rule}` was ignored ({why}); fix or remove it"
+
+
+def _load_problem(message: str, report: Report) -> str | None:
+    match = re.match(r"Failed to load (\w+) at '?([^' ]+)'? ?: (.*)", message, re.S)
+    if not match:
+        return message
+    kind, url, why = match.groups()
+    if any(url == u or report._where(url) == u for u, _ in report.fetched.refused):
+        return None  # already reported, with the reason we refused it
+    reason = "file not found" if "No such file" in why or "FileNotFound" in why else why
+    return f"{report._where(url)}: cannot load this {kind} ({reason}); check its name and path"
+
+
+def _local_path(url: str) -> Path | None:
+    parts = urlsplit(url)
+    if parts.scheme != "file":
+        return None
+    return Path(unquote(parts.path)).resolve()
+
+
+def make_fetcher(weasyprint: Any, roots: tuple[Path, ...], fetched: Fetched) -> Any:
     """A URL fetcher that reads data: URLs and files under our roots, and nothing else."""
     resolved = tuple(r.resolve() for r in roots)
 
     class ProjectFetcher(weasyprint.URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> Any:
-            parts = urlsplit(url)
-            if parts.scheme == "data":
-                return super().fetch(url, headers)
-            if parts.scheme != "file":
-                raise BrochureFetchError(
-                    f"{url}: only files inside the project can be used, not network addresses"
-                )
-            path = Path(unquote(parts.path)).resolve()
-            if not any(path.is_relative_to(r) for r in resolved):
-                raise BrochureFetchError(
-                    f"{path}: this file is outside the project; copy it into the project folder"
-                )
+            scheme = urlsplit(url).scheme
+            if scheme != "data":
+                fetched.urls.append(url)
+            if scheme not in ("data", "file"):
+                return refuse(url, "only files inside the project can be used, not web addresses")
+            path = _local_path(url)
+            if scheme == "file" and not any(path.is_relative_to(r) for r in resolved):
+                return refuse(str(path), "this file is outside the project; copy it in first")
             return super().fetch(url, headers)
 
+    def refuse(what: str, why: str) -> Any:
+        fetched.refused.append((what, f"refused to load: {why}"))
+        raise ValueError(why)
+
     return ProjectFetcher(allowed_protocols=("file", "data"))
-
-
-class BrochureFetchError(Exception):
-    """Raised by the fetcher; WeasyPrint turns it into a warning that the build reports."""

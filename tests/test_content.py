@@ -52,7 +52,7 @@ def test_missing_and_unknown_fields_reported_together(tmp_path):
     lines = errors_for(tmp_path, text)
     assert lines == [
         "content.yml:10: program.short_name: required but missing; add it",
-        "content.yml:12: program.shortname: unknown key; remove it or check the spelling",
+        "content.yml:12: program.shortname: unknown key; did you mean 'short_name'?",
     ]
 
 
