@@ -14,7 +14,7 @@ from pathlib import Path
 
 from brochure import fonts
 from brochure.check import check_fit, check_page_count, check_pdf
-from brochure.content import Content, load_content
+from brochure.content import Content, load_content, locate
 from brochure.documents import DOCUMENTS, DocumentSpec, select
 from brochure.errors import BrochureError
 from brochure.impose import impose_cards
@@ -44,15 +44,23 @@ class Built:
     seconds: float
 
 
-@dataclass
+@dataclass(frozen=True)
 class Project:
-    """Where the inputs live. Tests point this at a copy to break things safely."""
+    """Where the inputs live: the content file's folder and the templates folder."""
 
-    root: Path = PROJECT_ROOT
+    templates: Path
+    content_dir: Path
 
-    @property
-    def templates(self) -> Path:
-        return self.root / "templates"
+    @classmethod
+    def for_content(cls, content_path: Path, templates: Path | None = None) -> Project:
+        """Templates: as given, else the `templates` folder beside the content file, else ours."""
+        content_dir = content_path.resolve().parent
+        if templates is None:
+            beside = content_dir / "templates"
+            templates = beside if beside.is_dir() else PROJECT_ROOT / "templates"
+        if not templates.is_dir():
+            raise BrochureError(f"{templates}: templates folder not found")
+        return cls(templates.resolve(), content_dir)
 
 
 def template_context(content: Content) -> dict:
@@ -62,11 +70,14 @@ def template_context(content: Content) -> dict:
 class Pipeline:
     """Renders documents for one content file, sharing the renderer and each sheet's source."""
 
-    def __init__(self, content: Content, project: Project) -> None:
+    def __init__(self, content: Content, content_path: Path, project: Project) -> None:
         self.content = content
+        self.content_path = content_path
         self.project = project
         self.context = template_context(content)
-        self.renderer = Renderer(project.root, tuple(fonts.font_dirs()))
+        self.renderer = Renderer(
+            (project.templates, project.content_dir, *fonts.font_dirs()), project.templates.parent
+        )
         self._pdfs: dict[str, bytes] = {}
 
     def pdf(self, spec: DocumentSpec) -> bytes:
@@ -87,24 +98,39 @@ class Pipeline:
         if not problems:
             check_page_count(spec, len(document.pages))
             pdf = self.renderer.write(document, report)
-            problems = report.errors()
+            problems = report.errors() + self._glyph_problems(report.missing_glyphs())
         if problems:
             raise BrochureError([_prefixed(spec.name, p) for p in problems])
         return pdf
 
+    def _glyph_problems(self, chars: list[str]) -> list[str]:
+        """Name the content field that holds a character no font can draw."""
+        problems = []
+        for char in chars:
+            what = f"{char!r} (U+{ord(char):04X})"
+            places = locate(self.content_path, char) or [f"{self.content_path.name}"]
+            problems += [
+                f"{place}: the fonts have no character {what}; remove it or ask a designer "
+                "to add a font that has it"
+                for place in places
+            ]
+        return problems
+
 
 def _prefixed(name: str, problem: str) -> str:
-    return problem if problem.startswith(f"{name}:") else f"{name}: {problem}"
+    """Say which document a layout problem is in, unless it already names a file or document."""
+    first = problem.split(":", 1)[0]
+    return problem if first == name or "." in first or "/" in first else f"{name}: {problem}"
 
 
 def prepare(
     names: list[str], content_path: Path, project: Project | None = None
 ) -> tuple[Content, list[Output]]:
     """Render and check every requested document; report every problem found, then stop."""
-    project = project or Project()
+    project = project or Project.for_content(content_path)
     content = load_content(content_path)
     specs = select(names)
-    pipeline = Pipeline(content, project)
+    pipeline = Pipeline(content, content_path, project)
     outputs, problems = [], []
     for spec in specs:
         start = time.perf_counter()

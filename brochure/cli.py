@@ -9,6 +9,8 @@ from pathlib import Path
 from brochure.documents import DOCUMENTS
 from brochure.errors import BrochureError
 
+TEMPLATES_HELP = "default: the templates folder beside the content file, else the built-in one"
+
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="brochure", description="Print-ready IOP handouts.")
@@ -17,9 +19,11 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("documents", nargs="*", metavar="DOCUMENT", help="default: all")
     b.add_argument("--content", type=Path, default=Path("content.yml"), metavar="PATH")
     b.add_argument("--out", type=Path, default=Path("build"), metavar="DIR")
+    b.add_argument("--templates", type=Path, metavar="DIR", help=TEMPLATES_HELP)
     c = sub.add_parser("check", help="run every check without writing any PDF")
     c.add_argument("documents", nargs="*", metavar="DOCUMENT", help="default: all")
     c.add_argument("--content", type=Path, default=Path("content.yml"), metavar="PATH")
+    c.add_argument("--templates", type=Path, metavar="DIR", help=TEMPLATES_HELP)
     sub.add_parser("list", help="name the documents and how to print them")
     return p
 
@@ -30,8 +34,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "list":
             return list_documents()
         if args.command == "check":
-            return run_check(args.documents, args.content)
-        return run_build(args.documents, args.content, args.out)
+            return run_check(args.documents, args.content, args.templates)
+        return run_build(args.documents, args.content, args.out, args.templates)
     except BrochureError as exc:
         for line in exc.lines:
             print(line, file=sys.stderr)
@@ -44,22 +48,26 @@ def list_documents() -> int:
     return 0
 
 
-def run_check(documents: list[str], content: Path) -> int:
-    from brochure.build import prepare
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
-    _, outputs = prepare(documents, content)
+
+def run_check(documents: list[str], content: Path, templates: Path | None) -> int:
+    from brochure.build import Project, prepare
+
+    _, outputs = prepare(documents, content, Project.for_content(content, templates))
     for output in outputs:
-        print(f"ok  {output.spec.name}: {output.spec.pages} pages, every box fits")
+        print(f"ok  {output.spec.name}: {plural(output.spec.pages, 'page')}, every box fits")
     print(f"{content}: no problems found; nothing was written")
     return 0
 
 
-def run_build(documents: list[str], content: Path, out: Path) -> int:
-    from brochure.build import build
+def run_build(documents: list[str], content: Path, out: Path, templates: Path | None) -> int:
+    from brochure.build import Project, build
 
-    for built in build(documents, content, out):
+    for built in build(documents, content, out, Project.for_content(content, templates)):
         print(
-            f"{built.path}  {built.pages} page{'s' if built.pages != 1 else ''}  "
+            f"{built.path}  {plural(built.pages, 'page')}  "
             f"{built.size / 1024:.0f} KB  {built.seconds:.2f} s"
         )
     return 0

@@ -190,19 +190,79 @@ class Content(Model):
 def load_content(path: Path) -> Content:
     """Read and validate content.yml; raise BrochureError listing every problem found."""
     name = path.name
+    data, lines = parse_yaml(_read(path), name)
     try:
-        text = path.read_text(encoding="utf-8")
+        content = Content.model_validate(data)
+    except ValidationError as exc:
+        raise BrochureError(describe_errors(exc, lines, name)) from None
+    problems = [f"{name}:{_line_for(loc, lines)}: {msg}" for loc, msg in cross_checks(content)]
+    if problems:
+        raise BrochureError(problems)
+    return content
+
+
+def _read(path: Path) -> str:
+    name = path.name
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise BrochureError(
+                f"{name}: the file is {size / 1024:.0f} KB; a content file is at most "
+                f"{MAX_FILE_BYTES // 1024} KB. Is this the right file?"
+            )
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise BrochureError(
             f"{path}: file not found; pass --content PATH to use another file"
         ) from None
-    except UnicodeDecodeError as exc:
-        raise BrochureError(f"{name}: not UTF-8 text ({exc.reason}); save it as UTF-8") from None
-    data, lines = parse_yaml(text, name)
+    except IsADirectoryError:
+        raise BrochureError(f"{path}: is a folder; pass the path of a content file") from None
+    except OSError as exc:
+        raise BrochureError(f"{path}: cannot be read ({exc.strerror})") from None
     try:
-        return Content.model_validate(data)
-    except ValidationError as exc:
-        raise BrochureError(describe_errors(exc, lines, name)) from None
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise BrochureError(
+            f"{name}:{line}: not UTF-8 text ({exc.reason}); save the file as UTF-8"
+        ) from None
+
+
+def cross_checks(content: Content) -> list[tuple[Loc, str]]:
+    """Rules that span several fields."""
+    problems: list[tuple[Loc, str]] = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(content.faq.items):
+        key = re.sub(r"[\W_]+", " ", item.question.casefold()).strip()
+        if key in seen:
+            problems.append(
+                (
+                    ("faq", "items", index, "question"),
+                    f"faq.items.{index}.question: repeats question {seen[key] + 1} "
+                    f"({content.faq.items[seen[key]].question!r}); each question must differ",
+                )
+            )
+        seen.setdefault(key, index)
+    return problems
+
+
+def locate(path: Path, needle: str) -> list[str]:
+    """Where in the content file a piece of text appears, as `file:LINE: field` strings."""
+    data, lines = parse_yaml(_read(path), path.name)
+    found: list[str] = []
+
+    def walk(value: Any, loc: Loc) -> None:
+        if isinstance(value, str) and needle in value:
+            found.append(f"{path.name}:{_line_for(loc, lines)}: {'.'.join(map(str, loc))}")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, (*loc, str(key)))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, (*loc, index))
+
+    walk(data, ())
+    return found
 
 
 def parse_yaml(text: str, name: str) -> tuple[Any, dict[Loc, int]]:
@@ -222,7 +282,8 @@ def parse_yaml(text: str, name: str) -> tuple[Any, dict[Loc, int]]:
         mark = exc.problem_mark or exc.context_mark
         where = f"{mark.line + 1}:{mark.column + 1}" if mark else "1"
         raise BrochureError(
-            f"{name}:{where}: YAML syntax error: {exc.problem or exc.context}"
+            f"{name}:{where}: YAML syntax error: {exc.problem or exc.context}; "
+            "check the quotes, brackets and indentation here and on the line above"
         ) from None
     except yaml.YAMLError as exc:
         raise BrochureError(f"{name}:1: YAML error: {exc}") from None

@@ -46,8 +46,8 @@ class Fetched:
 class Renderer:
     """One per process: reusing the font configuration and image cache keeps renders fast."""
 
-    root: Path
-    extra_roots: tuple[Path, ...] = ()
+    roots: tuple[Path, ...]  # the only folders documents may read files from
+    name_base: Path  # messages name files relative to this folder
     cache: dict = field(default_factory=dict)
 
     @cached_property
@@ -64,8 +64,8 @@ class Renderer:
     def layout(self, html: str, base_url: Path) -> tuple[Any, Report]:
         """Lay out HTML into pages; return the document and what WeasyPrint reported."""
         wp = self.weasyprint
-        report = Report(self.root)
-        fetcher = make_fetcher(wp, (self.root, *self.extra_roots), report.fetched)
+        report = Report(self.name_base)
+        fetcher = make_fetcher(wp, self.roots, report.fetched)
         with report.capture():
             document = wp.HTML(
                 string=html, base_url=str(base_url) + "/", url_fetcher=fetcher
@@ -103,17 +103,20 @@ class Report:
             message = record.getMessage()
             if message.startswith("Ignored `"):
                 out.append(_css_problem(message, self._where(source) if source else "CSS"))
-            elif message.startswith(".notdef glyph"):
-                text = message.split(":", 1)[1].strip()
-                out.append(
-                    f"the fonts have no character for {text}; remove it from content.yml "
-                    "or add a font that has it"
-                )
             elif message.startswith("Failed to load"):
                 problem = _load_problem(message, self)
                 if problem:
                     out.append(problem)
         return list(dict.fromkeys(out))
+
+    def missing_glyphs(self) -> list[str]:
+        """Characters drawn as empty boxes because no font of ours has them."""
+        chars = [
+            record.args[0]
+            for record, _ in self.records
+            if record.getMessage().startswith(".notdef glyph") and record.args
+        ]
+        return list(dict.fromkeys(chars))
 
     def _where(self, url: str) -> str:
         path = _local_path(url)
