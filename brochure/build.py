@@ -93,7 +93,8 @@ class Pipeline:
 
     def _lay_out(self, spec: DocumentSpec) -> bytes:
         html = render_html(self.project.templates, spec.template, self.context)
-        document, report = self.renderer.layout(html, self.project.templates)
+        source = f"{self.project.templates.name}/{spec.template}"
+        document, report = self.renderer.layout(html, self.project.templates, source)
         problems = report.errors() + check_fit(spec, document)
         if not problems:
             check_page_count(spec, len(document.pages))

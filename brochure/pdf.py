@@ -61,10 +61,13 @@ class Renderer:
 
         return FontConfiguration()
 
-    def layout(self, html: str, base_url: Path) -> tuple[Any, Report]:
-        """Lay out HTML into pages; return the document and what WeasyPrint reported."""
+    def layout(self, html: str, base_url: Path, source: str) -> tuple[Any, Report]:
+        """Lay out HTML into pages; return the document and what WeasyPrint reported.
+
+        SOURCE names the template the HTML came from, for messages.
+        """
         wp = self.weasyprint
-        report = Report(self.name_base)
+        report = Report(self.name_base, source)
         fetcher = make_fetcher(wp, self.roots, report.fetched)
         with report.capture():
             document = wp.HTML(
@@ -83,6 +86,7 @@ class Report:
     """WeasyPrint's log for one document, turned into messages a designer can act on."""
 
     root: Path
+    source: str
     fetched: Fetched = field(default_factory=Fetched)
     records: list[tuple[logging.LogRecord, str | None]] = field(default_factory=list)
 
@@ -98,7 +102,7 @@ class Report:
 
     def errors(self) -> list[str]:
         """Every problem that would make the printed page differ from the template's intent."""
-        out = [f"{self._where(url)}: {why}" for url, why in self.fetched.refused]
+        out = [f"{self.source}: {self._where(url)}: {why}" for url, why in self.fetched.refused]
         for record, source in self.records:
             message = record.getMessage()
             if message.startswith("Ignored `"):
@@ -120,9 +124,11 @@ class Report:
 
     def _where(self, url: str) -> str:
         path = _local_path(url)
-        if path is not None and path.is_relative_to(self.root):
-            return path.relative_to(self.root).as_posix()
-        return url
+        if path is None:
+            return url
+        return (
+            path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else str(path)
+        )
 
 
 class _Collector(logging.Handler):
@@ -149,7 +155,7 @@ def _load_problem(message: str, report: Report) -> str | None:
     if not match:
         return message
     kind, url, why = match.groups()
-    if any(url == u or report._where(url) == u for u, _ in report.fetched.refused):
+    if any(url == refused for refused, _ in report.fetched.refused):
         return None  # already reported, with the reason we refused it
     reason = "file not found" if "No such file" in why or "FileNotFound" in why else why
     return f"{report._where(url)}: cannot load this {kind} ({reason}); check its name and path"
@@ -175,11 +181,11 @@ def make_fetcher(weasyprint: Any, roots: tuple[Path, ...], fetched: Fetched) -> 
                 return refuse(url, "only files inside the project can be used, not web addresses")
             path = _local_path(url)
             if scheme == "file" and not any(path.is_relative_to(r) for r in resolved):
-                return refuse(str(path), "this file is outside the project; copy it in first")
+                return refuse(url, "this file is outside the project; copy it in first")
             return super().fetch(url, headers)
 
-    def refuse(what: str, why: str) -> Any:
-        fetched.refused.append((what, f"refused to load: {why}"))
+    def refuse(url: str, why: str) -> Any:
+        fetched.refused.append((url, f"refused to load: {why}"))
         raise ValueError(why)
 
     return ProjectFetcher(allowed_protocols=("file", "data"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -34,17 +35,26 @@ def render_html(templates: Path, name: str, context: dict[str, Any]) -> str:
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
-        raise BrochureError(
-            f"{_where(templates, exc.name or name)}:{exc.lineno}: {exc.message}"
-        ) from None
-    except (jinja2.TemplateNotFound, jinja2.UndefinedError) as exc:
+        where = _where(templates, exc.name or name)
+        raise BrochureError(f"{where}:{exc.lineno}: {exc.message}") from None
+    except jinja2.TemplateNotFound as exc:
         where, line = _template_frame(exc, templates, name)
-        what = (
-            f"template not found: {exc.name}"
-            if isinstance(exc, jinja2.TemplateNotFound)
-            else exc.message
-        )
-        raise BrochureError(f"{where}:{line}: {what}") from None
+        raise BrochureError(f"{where}:{line}: template not found: {exc.name}") from None
+    except Exception as exc:  # any mistake inside a template: name its line, not ours
+        where, line = _template_frame(exc, templates, name)
+        raise BrochureError(f"{where}:{line}: {_plain(exc)}") from None
+
+
+def _plain(exc: Exception) -> str:
+    """Jinja speaks of Python objects; say it in the designer's terms."""
+    message = getattr(exc, "message", None) or str(exc)
+    attribute = re.fullmatch(r"'[\w.]+ object' has no attribute '(\w+)'", message)
+    if attribute:
+        return f"there is no field named '{attribute[1]}' here; check the spelling"
+    undefined = re.fullmatch(r"'(\w+)' is undefined", message)
+    if undefined:
+        return f"'{undefined[1]}' is not defined; check the spelling or the import line"
+    return message
 
 
 def _where(templates: Path, name: str) -> str:

@@ -1,0 +1,90 @@
+"""The corpus of broken inputs: every mistake ends in its exact message, exit status 1, and an
+output folder left byte for byte as it was.
+
+tests/corpus/base.yml is a small valid content file; content/*.yml each break it once.
+template-cases/<case>/ hold template files that replace the real ones for that case.
+tests/corpus/expected.yml holds the exact stderr lines for each case.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from brochure.build import PROJECT_ROOT
+from brochure.cli import main
+
+CORPUS = Path(__file__).parent / "corpus"
+EXPECTED = yaml.safe_load((CORPUS / "expected.yml").read_text(encoding="utf-8"))
+CONTENT_CASES = sorted(p.stem for p in (CORPUS / "content").glob("*.yml"))
+TEMPLATE_CASES = sorted(p.name for p in (CORPUS / "template-cases").iterdir() if p.is_dir())
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def previous_build(built, tmp_path) -> Path:
+    """An output folder holding a good earlier build, as front-desk staff would have."""
+    out = tmp_path / "build"
+    shutil.copytree(next(iter(built.values())).parent.parent, out)
+    return out
+
+
+def run_and_check(args: list[str], case: str, out: Path, capsys) -> None:
+    before = snapshot(out)
+    assert before, "the earlier build should not be empty"
+    status = main([*args, "--out", str(out)])
+    captured = capsys.readouterr()
+    assert status == 1
+    assert captured.err.splitlines() == EXPECTED[case]
+    assert "Traceback" not in captured.err
+    assert captured.out == ""
+    assert snapshot(out) == before
+
+
+def test_corpus_is_large_enough():
+    assert len(CONTENT_CASES) + len(TEMPLATE_CASES) >= 25
+    assert set(EXPECTED) == set(CONTENT_CASES) | set(TEMPLATE_CASES)
+
+
+def test_base_of_the_corpus_is_valid(tmp_path, capsys):
+    assert main(["check", "--content", str(CORPUS / "base.yml")]) == 0
+
+
+@pytest.mark.parametrize("case", CONTENT_CASES)
+def test_broken_content(case, previous_build, capsys):
+    content = CORPUS / "content" / f"{case}.yml"
+    run_and_check(["build", "--content", str(content)], case, previous_build, capsys)
+
+
+@pytest.mark.parametrize("case", TEMPLATE_CASES)
+def test_broken_template(case, previous_build, tmp_path, capsys):
+    templates = tmp_path / "templates"
+    shutil.copytree(PROJECT_ROOT / "templates", templates)
+    shutil.copytree(CORPUS / "template-cases" / case, templates, dirs_exist_ok=True)
+    args = ["build", "--content", str(CORPUS / "base.yml"), "--templates", str(templates)]
+    run_and_check(args, case, previous_build, capsys)
+
+
+@pytest.mark.parametrize("case", ["phone-too-short", "css-typo"])
+def test_check_reports_the_same_and_writes_nothing(case, tmp_path, capsys):
+    if case in CONTENT_CASES:
+        args = ["check", "--content", str(CORPUS / "content" / f"{case}.yml")]
+    else:
+        templates = tmp_path / "templates"
+        shutil.copytree(PROJECT_ROOT / "templates", templates)
+        shutil.copytree(CORPUS / "template-cases" / case, templates, dirs_exist_ok=True)
+        args = ["check", "--content", str(CORPUS / "base.yml"), "--templates", str(templates)]
+    assert main(args) == 1
+    assert capsys.readouterr().err.splitlines() == EXPECTED[case]
+    assert sorted(p.name for p in tmp_path.iterdir()) == (["templates"] if "css" in case else [])
