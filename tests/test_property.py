@@ -33,7 +33,7 @@ DOCUMENTED = [
 LATIN = list("abcdefghijklmnopqrstuvwxyz ABCXYZ0123456789.,;:!?'’“”-–()") + list(
     "áéíóúñçãõâêôàüÁÉÑÇ"  # Spanish and Portuguese
 )
-EXOTIC = ["😀", "🙏", "❤", "\ufe0f", "\u200d"] + list("שלום مرحبا") + ["\u200f", "\u00a0", "\t"]
+EXOTIC = ["😀", "🙏", "❤", "\ufe0f", "\u200d", *"שלום مرحبا", "\u200f", "\u00a0", "\t"]
 SHORT = st.text(st.sampled_from(LATIN), min_size=1, max_size=60)
 TEXT = st.one_of(
     SHORT,
