@@ -153,7 +153,14 @@ def build(
     built = []
     for output in outputs:
         path = folder / output.spec.filename
-        write_atomically(path, output.pdf)
+        try:
+            write_atomically(path, output.pdf)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise BrochureError(
+                f"{path}: cannot write the PDF ({reason}); check the --out folder. "
+                "Files already in it were left as they were."
+            ) from None
         built.append(Built(path, output.spec.pages, len(output.pdf), output.seconds))
     return built
 

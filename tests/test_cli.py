@@ -87,3 +87,14 @@ def test_rebuild_replaces_file_and_leaves_no_temp_files(tmp_path, document):
     for _ in range(2):
         assert main(["build", document, "--out", str(tmp_path), "--content", str(CONTENT)]) == 0
     assert [p.name for p in (tmp_path / "en").iterdir()] == [f"{document}.pdf"]
+
+
+def test_output_folder_that_is_a_file_is_a_clear_error(tmp_path, capsys):
+    blocker = tmp_path / "build"
+    blocker.write_text("not a folder")
+    status = main(["build", "faq", "--out", str(blocker), "--content", str(CONTENT)])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert err.startswith(f"{blocker}/en/faq.pdf: cannot write the PDF (")
+    assert "Traceback" not in err
+    assert blocker.read_text() == "not a folder"
