@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	touch $@
 
 system-deps: ## Install the Debian libraries WeasyPrint needs (when run as root)
-	@OPTIONAL="libharfbuzz-subset0 poppler-utils" ./scripts/system-deps.sh
+	@OPTIONAL="libharfbuzz-subset0 poppler-utils libgs-common" ./scripts/system-deps.sh
 
 install: system-deps $(STAMP) ## Create .venv and install the package with its pinned dependencies
 

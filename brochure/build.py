@@ -15,7 +15,7 @@ from pathlib import Path
 from brochure import fonts
 from brochure.check import check_fit, check_page_count, check_pdf
 from brochure.content import Content, load_content, locate
-from brochure.documents import DOCUMENTS, DocumentSpec, select
+from brochure.documents import DOCUMENTS, DocumentSpec, Profile, select
 from brochure.errors import BrochureError
 from brochure.impose import impose_cards
 from brochure.pdf import Renderer
@@ -23,6 +23,21 @@ from brochure.qr import qr_svg
 from brochure.render import render_html
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+#: The CMYK output condition for press files: Artifex's SWOP profile from Debian's
+#: libgs-common (SWOP is the usual US offset-printing condition).
+CMYK_PROFILES = (Path("/usr/share/color/icc/ghostscript/default_cmyk.icc"),)
+
+
+def cmyk_profile() -> Path:
+    """The ICC profile press files name as their output intent, or a clear error."""
+    for path in CMYK_PROFILES:
+        if path.is_file():
+            return path
+    raise BrochureError(
+        "press files need a CMYK colour profile and none was found; "
+        "run `make system-deps` as root, or: apt-get install libgs-common"
+    )
 
 
 @dataclass(frozen=True)
@@ -63,42 +78,53 @@ class Project:
         return cls(templates.resolve(), content_dir)
 
 
-def template_context(content: Content) -> dict:
-    return {"content": content, "qr_svg": qr_svg(content.program.phone_tel)}
+def template_context(content: Content, profile: Profile) -> dict:
+    return {
+        "content": content,
+        "profile": profile,
+        "qr_svg": qr_svg(content.program.phone_tel, profile.qr_ink),
+        "cmyk_profile_url": cmyk_profile().as_uri() if profile.name == "press" else None,
+    }
 
 
 class Pipeline:
     """Renders documents for one content file, sharing the renderer and each sheet's source."""
 
-    def __init__(self, content: Content, content_path: Path, project: Project) -> None:
+    def __init__(
+        self, content: Content, content_path: Path, project: Project, profile: Profile
+    ) -> None:
         self.content = content
         self.content_path = content_path
         self.project = project
-        self.context = template_context(content)
-        self.renderer = Renderer(
-            (project.templates, project.content_dir, *fonts.font_dirs()), project.templates.parent
-        )
+        self.profile = profile
+        self.context = template_context(content, profile)
+        roots = [project.templates, project.content_dir, *fonts.font_dirs()]
+        if profile.name == "press":
+            roots.append(cmyk_profile().parent)
+        self.renderer = Renderer(tuple(roots), project.templates.parent)
         self._pdfs: dict[str, bytes] = {}
 
     def pdf(self, spec: DocumentSpec) -> bytes:
         """The checked PDF for one document; raises BrochureError listing what is wrong."""
         if spec.name not in self._pdfs:
             if spec.made_from:
-                pdf = impose_cards(self.pdf(DOCUMENTS[spec.made_from]))
+                pdf = impose_cards(self.pdf(DOCUMENTS[spec.made_from]), spec.duplex)
             else:
                 pdf = self._lay_out(spec)
-            check_pdf(spec, pdf)
+            check_pdf(spec, pdf, 0.0 if spec.made_from else self.profile.bleed_in)
             self._pdfs[spec.name] = pdf
         return self._pdfs[spec.name]
 
     def _lay_out(self, spec: DocumentSpec) -> bytes:
         html = render_html(self.project.templates, spec.template, self.context)
         source = f"{self.project.templates.name}/{spec.template}"
-        document, report = self.renderer.layout(html, self.project.templates, source)
+        document, report = self.renderer.layout(
+            html, self.project.templates, source, self.profile.pdf_variant
+        )
         problems = report.errors() + check_fit(spec, document)
         if not problems:
             check_page_count(spec, len(document.pages))
-            pdf = self.renderer.write(document, report)
+            pdf = self.renderer.write(document, report, self.profile.pdf_variant, spec.duplex)
             problems = report.errors() + self._glyph_problems(report.missing_glyphs())
         if problems:
             raise BrochureError([_prefixed(spec.name, p) for p in problems])
@@ -125,13 +151,17 @@ def _prefixed(name: str, problem: str) -> str:
 
 
 def prepare(
-    names: list[str], content_path: Path, project: Project | None = None
+    names: list[str],
+    content_path: Path,
+    project: Project | None = None,
+    profile: Profile | None = None,
 ) -> tuple[Content, list[Output]]:
     """Render and check every requested document; report every problem found, then stop."""
     project = project or Project.for_content(content_path)
+    profile = profile or Profile("office")
     content = load_content(content_path)
-    specs = select(names)
-    pipeline = Pipeline(content, content_path, project)
+    specs = select(names, profile)
+    pipeline = Pipeline(content, content_path, project, profile)
     outputs, problems = [], []
     for spec in specs:
         start = time.perf_counter()
@@ -145,11 +175,16 @@ def prepare(
 
 
 def build(
-    names: list[str], content_path: Path, out_dir: Path, project: Project | None = None
+    names: list[str],
+    content_path: Path,
+    out_dir: Path,
+    project: Project | None = None,
+    profile: Profile | None = None,
 ) -> list[Built]:
-    """Build the named documents (all when empty) into OUT/<language>/."""
-    content, outputs = prepare(names, content_path, project)
-    folder = out_dir / content.language
+    """Build the named documents (all when empty) into the profile's folder under OUT."""
+    profile = profile or Profile("office")
+    content, outputs = prepare(names, content_path, project, profile)
+    folder = profile.folder(out_dir, content.language)
     built = []
     for output in outputs:
         path = folder / output.spec.filename

@@ -21,19 +21,22 @@ def check_page_count(spec: DocumentSpec, pages: int) -> None:
         )
 
 
-def check_pdf(spec: DocumentSpec, pdf: bytes) -> None:
-    """Read the finished bytes back: page count and trim size must match the spec."""
+def check_pdf(spec: DocumentSpec, pdf: bytes, bleed_in: float = 0.0) -> None:
+    """Read the finished bytes back: page count, trim size and bleed must match the spec."""
     reader = PdfReader(io.BytesIO(pdf))
     check_page_count(spec, len(reader.pages))
     want_w, want_h = spec.size_pt
+    bleed = bleed_in * 72
     for number, page in enumerate(reader.pages, start=1):
-        box = page.mediabox
-        if abs(float(box.width) - want_w) > 0.5 or abs(float(box.height) - want_h) > 0.5:
-            raise BrochureError(
-                f"{spec.name}: page {number} is {float(box.width):.1f} x "
-                f"{float(box.height):.1f} pt but must be {want_w:.1f} x {want_h:.1f} pt; "
-                "check the @page size in the document's stylesheet"
-            )
+        for box_name, extra in (("trimbox", 0.0), ("mediabox", bleed), ("bleedbox", bleed)):
+            box = getattr(page, box_name)
+            width, height = float(box.width), float(box.height)
+            if abs(width - want_w - 2 * extra) > 0.5 or abs(height - want_h - 2 * extra) > 0.5:
+                raise BrochureError(
+                    f"{spec.name}: page {number} {box_name} is {width:.1f} x {height:.1f} pt "
+                    f"but must be {want_w + 2 * extra:.1f} x {want_h + 2 * extra:.1f} pt; "
+                    "check the @page size in the document's stylesheet"
+                )
 
 
 @dataclass

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from brochure.documents import DOCUMENTS
+from brochure.documents import DOCUMENTS, PROFILES, Profile
 from brochure.errors import BrochureError
 
 TEMPLATES_HELP = "default: the templates folder beside the content file, else the built-in one"
@@ -20,6 +20,15 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--content", type=Path, default=Path("content.yml"), metavar="PATH")
     b.add_argument("--out", type=Path, default=Path("build"), metavar="DIR")
     b.add_argument("--templates", type=Path, metavar="DIR", help=TEMPLATES_HELP)
+    b.add_argument(
+        "--profile",
+        choices=PROFILES,
+        default="office",
+        help="office (default): for the office printer; press: bleed and PDF/X-4 for a print shop",
+    )
+    b.add_argument(
+        "--proof", action="store_true", help="press only: add crop and fold marks, for checking"
+    )
     c = sub.add_parser("check", help="run every check without writing any PDF")
     c.add_argument("documents", nargs="*", metavar="DOCUMENT", help="default: all")
     c.add_argument("--content", type=Path, default=Path("content.yml"), metavar="PATH")
@@ -29,13 +38,17 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    cli = parser()
+    args = cli.parse_args(argv)
+    if getattr(args, "proof", False) and args.profile != "press":
+        cli.error("--proof goes with --profile press (marks sit in the bleed)")
     try:
         if args.command == "list":
             return list_documents()
         if args.command == "check":
             return run_check(args.documents, args.content, args.templates)
-        return run_build(args.documents, args.content, args.out, args.templates)
+        profile = Profile(args.profile, proof=args.proof)
+        return run_build(args.documents, args.content, args.out, args.templates, profile)
     except BrochureError as exc:
         for line in exc.lines:
             print(line, file=sys.stderr)
@@ -62,10 +75,13 @@ def run_check(documents: list[str], content: Path, templates: Path | None) -> in
     return 0
 
 
-def run_build(documents: list[str], content: Path, out: Path, templates: Path | None) -> int:
+def run_build(
+    documents: list[str], content: Path, out: Path, templates: Path | None, profile: Profile
+) -> int:
     from brochure.build import Project, build
 
-    for built in build(documents, content, out, Project.for_content(content, templates)):
+    project = Project.for_content(content, templates)
+    for built in build(documents, content, out, project, profile):
         print(
             f"{built.path}  {plural(built.pages, 'page')}  "
             f"{built.size / 1024:.0f} KB  {built.seconds:.2f} s"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from datetime import date
 from pathlib import Path
 from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
@@ -185,6 +186,8 @@ class Content(Model):
     faq: Faq
     card: Card
     closing: Annotated[list[Text], Field(min_length=1)]
+    #: When the copy was last revised: dates the PDFs, so the same input gives the same bytes.
+    revised: date
 
 
 def load_content(path: Path) -> Content:
@@ -404,6 +407,8 @@ def _message(error: dict) -> str:
         return f"{error['input']!r} is not valid here; {_PATTERN_HINTS.get(error['loc'][0], '')}"
     if kind == "too_short":
         return "must have at least one entry"
+    if kind in {"date_type", "date_from_datetime_parsing", "date_parsing"}:
+        return "must be a date written like 2026-11-27"
     if kind == "string_type":
         return "must be text (put it in quotes if it looks like a number, yes/no or a date)"
     if kind in {"list_type", "dict_type", "model_type"}:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 PT_PER_IN = 72
 
@@ -20,6 +21,9 @@ class DocumentSpec:
     #: Boxes that must hold all their text (template: data-fit="NAME" + fit_end marker).
     fit_boxes: tuple[str, ...] = ()
     box_word: str = ""  # what a box is called in messages: "panel", "face"
+    #: What the print dialog should propose (PDF ViewerPreferences /Duplex).
+    duplex: str = "Simplex"
+    profiles: tuple[str, ...] = ("office", "press")
 
     @property
     def size_pt(self) -> tuple[float, float]:
@@ -43,6 +47,7 @@ DOCUMENTS: dict[str, DocumentSpec] = {
             fit_boxes=("flap", "back", "cover", "inside-left", "inside-middle", "inside-right"),
             box_word="panel",
             how_to_print="Letter paper, two-sided, flip on SHORT edge, 100 % scale (not 'fit')",
+            duplex="DuplexFlipShortEdge",
         ),
         DocumentSpec(
             name="faq",
@@ -64,6 +69,7 @@ DOCUMENTS: dict[str, DocumentSpec] = {
             fit_boxes=("front", "back"),
             box_word="face",
             how_to_print="For a print shop: 3.5 x 2 in card stock, two-sided",
+            duplex="DuplexFlipShortEdge",
         ),
         DocumentSpec(
             name="wallet-card-sheet",
@@ -72,6 +78,9 @@ DOCUMENTS: dict[str, DocumentSpec] = {
             height_in=11,
             pages=2,
             made_from="wallet-card",
+            duplex="DuplexFlipLongEdge",
+            # Print shops impose the single card (with bleed) themselves: office only.
+            profiles=("office",),
             how_to_print=(
                 "Avery 5371/8371 or Letter card stock, two-sided, flip on LONG edge, 100 % scale"
             ),
@@ -80,13 +89,53 @@ DOCUMENTS: dict[str, DocumentSpec] = {
 }
 
 
-def select(names: list[str]) -> list[DocumentSpec]:
-    """The documents asked for, in build order: a document's source comes before it."""
+@dataclass(frozen=True)
+class Profile:
+    """How a file is made: for the office printer, or for a print shop."""
+
+    name: str  # "office" or "press"
+    proof: bool = False  # press only: crop and fold marks, for checking by eye
+
+    @property
+    def bleed_in(self) -> float:
+        """Press files run background colours 1/8 in past the trim so a cut never shows white."""
+        return 0.125 if self.name == "press" else 0.0
+
+    @property
+    def pdf_variant(self) -> str:
+        """Office files are tagged for screen readers; press files are PDF/X-4 for print shops."""
+        return "pdf/x-4" if self.name == "press" else "pdf/ua-1"
+
+    @property
+    def qr_ink(self) -> str:
+        """QR modules in pure black: RGB for the office, CMYK black for the press."""
+        return "device-cmyk(0 0 0 1)" if self.name == "press" else "#000"
+
+    def folder(self, out_dir: Path, edition: str) -> Path:
+        if self.proof:
+            return out_dir / "proof" / edition
+        return out_dir / "press" / edition if self.name == "press" else out_dir / edition
+
+
+PROFILES = ("office", "press")
+
+
+def select(names: list[str], profile: Profile | None = None) -> list[DocumentSpec]:
+    """The documents asked for, in build order, that this profile makes (all when none named)."""
+    from brochure.errors import BrochureError
+
+    profile = profile or Profile("office")
     unknown = [n for n in names if n not in DOCUMENTS]
     if unknown:
-        from brochure.errors import BrochureError
-
         known = ", ".join(DOCUMENTS)
         raise BrochureError(f"unknown document: {', '.join(unknown)} (choose from: {known})")
+    wrong = [n for n in names if profile.name not in DOCUMENTS[n].profiles]
+    if wrong:
+        raise BrochureError(
+            f"{', '.join(wrong)}: not made in the {profile.name} profile; a print shop lays "
+            "out cards from wallet-card.pdf (build it with --profile press)"
+        )
     wanted = names or list(DOCUMENTS)
-    return [spec for spec in DOCUMENTS.values() if spec.name in wanted]
+    return [
+        spec for spec in DOCUMENTS.values() if spec.name in wanted and profile.name in spec.profiles
+    ]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
+    BooleanObject,
     DecodedStreamObject,
     DictionaryObject,
     FloatObject,
@@ -68,7 +69,9 @@ class SheetLayout:
 AVERY_5371 = SheetLayout()
 
 
-def impose_cards(card_pdf: bytes, layout: SheetLayout = AVERY_5371) -> bytes:
+def impose_cards(
+    card_pdf: bytes, duplex: str = "DuplexFlipLongEdge", layout: SheetLayout = AVERY_5371
+) -> bytes:
     """Return a two-page sheet: fronts with cut marks, then backs in mirrored columns."""
     reader = PdfReader(io.BytesIO(card_pdf))
     writer = PdfWriter()
@@ -87,10 +90,49 @@ def impose_cards(card_pdf: bytes, layout: SheetLayout = AVERY_5371) -> bytes:
         content.set_data("\n".join(ops).encode("ascii"))
         sheet[NameObject("/Contents")] = writer._add_object(content)
         sheet.compress_content_streams()
-    writer.add_metadata(reader.metadata or {})
+        _copy_links(face, sheet, slots, writer)
+    _copy_document_info(reader, writer, duplex)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _copy_links(face: PageObject, sheet: PageObject, slots: list, writer: PdfWriter) -> None:
+    """The card's tel: links, once per card, so the number stays tappable on screen."""
+    annotations = [a.get_object() for a in face.get("/Annots", [])]
+    for x, y in slots:
+        for annotation in annotations:
+            if annotation.get("/Subtype") != "/Link":
+                continue
+            left, bottom, right, top = (float(v) for v in annotation["/Rect"])
+            link = DictionaryObject(
+                {
+                    NameObject("/Type"): NameObject("/Annot"),
+                    NameObject("/Subtype"): NameObject("/Link"),
+                    NameObject("/Rect"): ArrayObject(
+                        FloatObject(round(v, 3)) for v in (left + x, bottom + y, right + x, top + y)
+                    ),
+                    NameObject("/Border"): ArrayObject([FloatObject(0)] * 3),
+                    NameObject("/A"): annotation["/A"].get_object().clone(writer),
+                }
+            )
+            writer.add_annotation(sheet, link)
+
+
+def _copy_document_info(reader: PdfReader, writer: PdfWriter, duplex: str) -> None:
+    """Title, dates, language and print preferences carry over from the card."""
+    info = {k: v for k, v in (reader.metadata or {}).items() if k != "/Producer"}
+    writer.add_metadata({**info, "/Producer": "brochure (pypdf)"})
+    catalog = writer.root_object
+    if "/Lang" in reader.root_object:
+        catalog[NameObject("/Lang")] = reader.root_object["/Lang"].clone(writer)
+    catalog[NameObject("/ViewerPreferences")] = DictionaryObject(
+        {
+            NameObject("/Duplex"): NameObject(f"/{duplex}"),
+            NameObject("/PrintScaling"): NameObject("/None"),
+            NameObject("/DisplayDocTitle"): BooleanObject(True),
+        }
+    )
 
 
 def _as_form(page: PageObject, writer: PdfWriter) -> DecodedStreamObject:

@@ -5,6 +5,7 @@ WeasyPrint is imported lazily (it costs about half a second) and only here.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Iterator
@@ -61,7 +62,9 @@ class Renderer:
 
         return FontConfiguration()
 
-    def layout(self, html: str, base_url: Path, source: str) -> tuple[Any, Report]:
+    def layout(
+        self, html: str, base_url: Path, source: str, variant: str | None = None
+    ) -> tuple[Any, Report]:
         """Lay out HTML into pages; return the document and what WeasyPrint reported.
 
         SOURCE names the template the HTML came from, for messages.
@@ -72,13 +75,55 @@ class Renderer:
         with report.capture():
             document = wp.HTML(
                 string=html, base_url=str(base_url) + "/", url_fetcher=fetcher
-            ).render(font_config=self.font_config, cache=self.cache, presentational_hints=False)
+            ).render(
+                font_config=self.font_config,
+                cache=self.cache,
+                presentational_hints=False,
+                pdf_variant=variant,
+            )
         return document, report
 
-    def write(self, document: Any, report: Report, **options: Any) -> bytes:
+    def write(
+        self, document: Any, report: Report, variant: str | None = None, duplex: str = "Simplex"
+    ) -> bytes:
         """PDF bytes; glyph problems are only found now, while text is drawn."""
         with report.capture():
-            return document.write_pdf(**options)
+            return document.write_pdf(
+                pdf_variant=variant, pdf_identifier=True, finisher=_finisher(duplex)
+            )
+
+
+def _finisher(duplex: str) -> Any:
+    """Ask the print dialog for the right duplex and 100 % scale; make the bytes repeatable."""
+    import pydyf
+
+    def finish(document: Any, pdf: Any) -> None:
+        prefs = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()
+        prefs["DisplayDocTitle"] = "true"
+        prefs["PrintScaling"] = "/None"
+        prefs["Duplex"] = f"/{duplex}"
+        pdf.catalog["ViewerPreferences"] = prefs
+        _fix_document_id(pdf)
+
+    return finish
+
+
+def _fix_document_id(pdf: Any) -> None:
+    """PDF/X writes a random XMP DocumentID; derive it from the content instead."""
+    reference = pdf.catalog.get("Metadata")
+    if reference is None:
+        return
+    stream = pdf.objects[int(bytes(reference).split()[0])]
+    data = b"".join(
+        part if isinstance(part, bytes) else str(part).encode() for part in stream.stream
+    )
+    if b"xmp.did:" not in data:
+        return
+    digest = hashlib.sha256(
+        b"".join(obj.data for obj in pdf.objects if obj is not stream and obj.free != "f")
+    ).hexdigest()
+    uuid_like = f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
+    stream.stream = [re.sub(rb"xmp\.did:[0-9a-f-]{36}", f"xmp.did:{uuid_like}".encode(), data)]
 
 
 @dataclass

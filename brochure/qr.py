@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from html import escape
+
 import segno
 from markupsafe import Markup
 
 
-def qr_svg(data: str, colour: str = "#000000") -> Markup:
-    """An inline SVG QR code; size it in CSS. The card leaves the quiet zone around it."""
+def qr_svg(data: str, ink: str = "#000") -> Markup:
+    """An inline SVG QR code; size it in CSS. The card leaves the quiet zone around it.
+
+    INK is any CSS colour WeasyPrint understands, device-cmyk() included (segno itself only
+    knows web colours, so its black stroke is swapped for INK afterwards).
+    """
     code = segno.make(data, error="m", micro=False)
-    return Markup(code.svg_inline(omitsize=True, border=0, dark=colour))
+    svg = code.svg_inline(omitsize=True, border=0, dark="#000")
+    return Markup(svg.replace('stroke="#000"', f'stroke="{escape(ink)}"', 1))

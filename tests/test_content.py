@@ -17,6 +17,11 @@ def errors_for(tmp_path, text: str) -> list[str]:
     return info.value.lines
 
 
+def line_of(text: str, needle: str) -> int:
+    """1-based line where NEEDLE starts, so tests survive edits elsewhere in content.yml."""
+    return text[: text.index(needle)].count("\n") + 1
+
+
 def real_content_with(old: str, new: str) -> str:
     text = (PROJECT_ROOT / "content.yml").read_text(encoding="utf-8")
     assert old in text
@@ -40,9 +45,9 @@ def test_phone_spellings_normalise(tmp_path, spelling, printed):
 
 
 def test_bad_phone_names_line_and_field(tmp_path):
-    lines = errors_for(tmp_path, real_content_with('"(978) 699-9786"', '"(978) 699-978"'))
-    assert lines == [
-        "content.yml:14: program.phone: '(978) 699-978' has 9 digits; "
+    text = real_content_with('"(978) 699-9786"', '"(978) 699-978"')
+    assert errors_for(tmp_path, text) == [
+        f"content.yml:{line_of(text, 'phone:')}: program.phone: '(978) 699-978' has 9 digits; "
         "a US number has 10, like (978) 699-9786"
     ]
 
@@ -51,8 +56,10 @@ def test_missing_and_unknown_fields_reported_together(tmp_path):
     text = real_content_with("  short_name: IOP\n", "  shortname: IOP\n")
     lines = errors_for(tmp_path, text)
     assert lines == [
-        "content.yml:10: program.short_name: required but missing; add it",
-        "content.yml:12: program.shortname: unknown key; did you mean 'short_name'?",
+        f"content.yml:{line_of(text, 'program:')}: program.short_name: required but missing; "
+        "add it",
+        f"content.yml:{line_of(text, 'shortname')}: program.shortname: unknown key; "
+        "did you mean 'short_name'?",
     ]
 
 
@@ -65,7 +72,8 @@ def test_yaml_syntax_error_has_line_and_column(tmp_path):
 def test_duplicate_key_is_an_error(tmp_path):
     text = real_content_with("  region: Massachusetts\n", "  region: Massachusetts\n  region: MA\n")
     assert errors_for(tmp_path, text) == [
-        "content.yml:14: program.region: this key is given twice; keep one"
+        f"content.yml:{line_of(text, 'region: MA')}: program.region: this key is given twice; "
+        "keep one"
     ]
 
 
@@ -75,4 +83,5 @@ def test_block_needs_exactly_one_kind(tmp_path):
         "      - text: You don’t have to explain why you disappeared.\n        quote: Hi\n",
     )
     (line,) = errors_for(tmp_path, text)
-    assert line.startswith("content.yml:41: trifold.flap.blocks.0: each block needs exactly one")
+    where = line_of(text, "      - text: You don’t have to explain why")
+    assert line.startswith(f"content.yml:{where}: trifold.flap.blocks.0: each block needs exactly")
