@@ -16,4 +16,5 @@ def qr_svg(data: str, ink: str = "#000") -> Markup:
     """
     code = segno.make(data, error="m", micro=False)
     svg = code.svg_inline(omitsize=True, border=0, dark="#000")
-    return Markup(svg.replace('stroke="#000"', f'stroke="{escape(ink)}"', 1))
+    # The modules are stroked lines; fill="none" keeps SVG's default black fill (RGB) out.
+    return Markup(svg.replace('stroke="#000"', f'fill="none" stroke="{escape(ink)}"', 1))
