@@ -1,49 +1,40 @@
-"""Build documents: render, lay out, check every one, then write them all atomically.
+"""Build documents: render, lay out and check every edition's documents, then write them.
 
 Nothing is written unless every requested document passed its checks, so a failed build
-leaves the previous PDFs exactly as they were.
+leaves the previous PDFs exactly as they were. Documents render in parallel, one worker per
+core, each worker keeping one renderer (fonts and caches) for all its documents.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import tempfile
 import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from brochure import fonts
 from brochure.check import check_fit, check_page_count, check_pdf
-from brochure.content import Content, load_content, locate
+from brochure.content import locate
 from brochure.documents import DOCUMENTS, DocumentSpec, Profile, select
+from brochure.editions import Edition, load_editions
 from brochure.errors import BrochureError
 from brochure.impose import impose_cards
+from brochure.paths import PROJECT_ROOT, cmyk_profile
 from brochure.pdf import Renderer
 from brochure.qr import qr_svg
 from brochure.render import render_html
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-#: The CMYK output condition for press files: Artifex's SWOP profile from Debian's
-#: libgs-common (SWOP is the usual US offset-printing condition).
-CMYK_PROFILES = (Path("/usr/share/color/icc/ghostscript/default_cmyk.icc"),)
-
-
-def cmyk_profile() -> Path:
-    """The ICC profile press files name as their output intent, or a clear error."""
-    for path in CMYK_PROFILES:
-        if path.is_file():
-            return path
-    raise BrochureError(
-        "press files need a CMYK colour profile and none was found; "
-        "run `make system-deps` as root, or: apt-get install libgs-common"
-    )
 
 
 @dataclass(frozen=True)
 class Output:
     """One checked PDF, in memory, ready to write."""
 
+    edition: str
     spec: DocumentSpec
     pdf: bytes
     seconds: float
@@ -54,6 +45,8 @@ class Built:
     """One file written, with what the summary line reports."""
 
     path: Path
+    edition: str
+    document: str
     pages: int
     size: int
     seconds: float
@@ -78,9 +71,27 @@ class Project:
         return cls(templates.resolve(), content_dir)
 
 
-def template_context(content: Content, profile: Profile) -> dict:
+@dataclass(frozen=True)
+class Job:
+    """Documents of one edition rendered together: a card sheet travels with its card."""
+
+    edition: str
+    documents: tuple[str, ...]
+
+    @property
+    def weight(self) -> int:
+        """Rough cost, so the slowest jobs start first."""
+        return 3 if "trifold" in self.documents else 1
+
+
+def template_context(edition: Edition, profile: Profile) -> dict:
+    content = edition.content
+    city = content.cities[edition.city] if edition.city else None
     return {
         "content": content,
+        "edition": edition,
+        "city": city,
+        "cities": [city] if city else list(content.cities.values()),
         "profile": profile,
         "qr_svg": qr_svg(content.program.phone_tel, profile.qr_ink),
         "cmyk_profile_url": cmyk_profile().as_uri() if profile.name == "press" else None,
@@ -88,66 +99,168 @@ def template_context(content: Content, profile: Profile) -> dict:
 
 
 class Pipeline:
-    """Renders documents for one content file, sharing the renderer and each sheet's source."""
+    """Renders any edition's documents; one per process, so fonts and caches are reused."""
 
-    def __init__(
-        self, content: Content, content_path: Path, project: Project, profile: Profile
-    ) -> None:
-        self.content = content
-        self.content_path = content_path
+    def __init__(self, editions: list[Edition], project: Project, profile: Profile) -> None:
+        self.editions = {edition.name: edition for edition in editions}
         self.project = project
         self.profile = profile
-        self.context = template_context(content, profile)
         roots = [project.templates, project.content_dir, *fonts.font_dirs()]
         if profile.name == "press":
             roots.append(cmyk_profile().parent)
         self.renderer = Renderer(tuple(roots), project.templates.parent)
-        self._pdfs: dict[str, bytes] = {}
+        self._pdfs: dict[tuple[str, str], bytes] = {}
 
-    def pdf(self, spec: DocumentSpec) -> bytes:
-        """The checked PDF for one document; raises BrochureError listing what is wrong."""
-        if spec.name not in self._pdfs:
+    def run(self, job: Job) -> list[Output]:
+        """Every document of a job, checked; BrochureError lists all problems found."""
+        outputs, problems = [], []
+        for name in job.documents:
+            start = time.perf_counter()
+            try:
+                pdf = self.pdf(self.editions[job.edition], DOCUMENTS[name])
+            except BrochureError as exc:
+                problems += [line for line in exc.lines if line not in problems]
+                continue
+            outputs.append(Output(job.edition, DOCUMENTS[name], pdf, time.perf_counter() - start))
+        if problems:
+            raise BrochureError(problems)
+        return outputs
+
+    def pdf(self, edition: Edition, spec: DocumentSpec) -> bytes:
+        key = (edition.name, spec.name)
+        if key not in self._pdfs:
             if spec.made_from:
-                pdf = impose_cards(self.pdf(DOCUMENTS[spec.made_from]), spec.duplex)
+                pdf = impose_cards(self.pdf(edition, DOCUMENTS[spec.made_from]), spec.duplex)
             else:
-                pdf = self._lay_out(spec)
+                pdf = self._lay_out(edition, spec)
             check_pdf(spec, pdf, 0.0 if spec.made_from else self.profile.bleed_in)
-            self._pdfs[spec.name] = pdf
-        return self._pdfs[spec.name]
+            self._pdfs[key] = pdf
+        return self._pdfs[key]
 
-    def _lay_out(self, spec: DocumentSpec) -> bytes:
-        html = render_html(self.project.templates, spec.template, self.context)
+    def _lay_out(self, edition: Edition, spec: DocumentSpec) -> bytes:
+        context = template_context(edition, self.profile)
+        html = render_html(self.project.templates, spec.template, context)
         source = f"{self.project.templates.name}/{spec.template}"
         document, report = self.renderer.layout(
             html, self.project.templates, source, self.profile.pdf_variant
         )
-        problems = report.errors() + check_fit(spec, document)
+        words = edition.sources[-1].resolve().relative_to(self.project.content_dir).as_posix()
+        problems = report.errors() + check_fit(spec, document, words)
         if not problems:
             check_page_count(spec, len(document.pages))
-            pdf = self.renderer.write(document, report, self.profile.pdf_variant, spec.duplex)
-            problems = report.errors() + self._glyph_problems(report.missing_glyphs())
+            revised = edition.content.revised
+            epoch = int(datetime(revised.year, revised.month, revised.day, tzinfo=UTC).timestamp())
+            pdf = self.renderer.write(
+                document, report, self.profile.pdf_variant, spec.duplex, epoch
+            )
+            problems = report.errors() + _glyph_problems(edition, report.missing_glyphs())
         if problems:
-            raise BrochureError([_prefixed(spec.name, p) for p in problems])
+            label = spec.name if edition.name == "en" else f"{edition.name}: {spec.name}"
+            raise BrochureError([_prefixed(label, spec.name, p) for p in problems])
         return pdf
 
-    def _glyph_problems(self, chars: list[str]) -> list[str]:
-        """Name the content field that holds a character no font can draw."""
-        problems = []
-        for char in chars:
-            what = f"{char!r} (U+{ord(char):04X})"
-            places = locate(self.content_path, char) or [f"{self.content_path.name}"]
-            problems += [
-                f"{place}: the fonts have no character {what}; remove it or ask a designer "
-                "to add a font that has it"
-                for place in places
-            ]
-        return problems
+
+def _glyph_problems(edition: Edition, chars: list[str]) -> list[str]:
+    """Name the content field that holds a character no font can draw."""
+    problems = []
+    for char in chars:
+        what = f"{char!r} (U+{ord(char):04X})"
+        places = [p for source in edition.sources for p in locate(source, char)]
+        problems += [
+            f"{place}: the fonts have no character {what}; remove it or ask a designer "
+            "to add a font that has it"
+            for place in places or [edition.sources[-1].name]
+        ]
+    return problems
 
 
-def _prefixed(name: str, problem: str) -> str:
-    """Say which document a layout problem is in, unless it already names a file or document."""
+def _prefixed(label: str, document: str, problem: str) -> str:
+    """Say which edition and document a problem is in, unless it already names a file."""
     first = problem.split(":", 1)[0]
-    return problem if first == name or "." in first or "/" in first else f"{name}: {problem}"
+    if first == document:
+        return f"{label}{problem[len(document) :]}"
+    return problem if "." in first or "/" in first else f"{label}: {problem}"
+
+
+# --- planning and running --------------------------------------------------------------------
+
+
+def plan(editions: list[Edition], names: list[str], profile: Profile) -> list[Job]:
+    """Jobs for the documents asked for (all when none named) in every edition that has them."""
+    wanted = [spec.name for spec in select(names, profile)]
+    jobs = []
+    for edition in editions:
+        documents = [name for name in wanted if edition.makes(name)]
+        for group in _groups(documents):
+            jobs.append(Job(edition.name, group))
+    return sorted(jobs, key=lambda job: -job.weight)
+
+
+def _groups(documents: list[str]) -> list[tuple[str, ...]]:
+    """A document made from another renders in the same job as its source."""
+    groups: dict[str, list[str]] = {}
+    for name in documents:
+        root = DOCUMENTS[name].made_from or name
+        groups.setdefault(root, []).append(name)
+    return [tuple(group) for group in groups.values()]
+
+
+_WORKER: Pipeline | None = None
+
+
+def _start_worker(content_path: Path, project: Project, profile: Profile) -> None:
+    global _WORKER
+    _WORKER = Pipeline(load_editions(content_path), project, profile)
+
+
+def _run_in_worker(job: Job) -> list[Output] | list[str]:
+    assert _WORKER is not None
+    try:
+        return _WORKER.run(job)
+    except BrochureError as exc:
+        return exc.lines
+
+
+def render_all(
+    content_path: Path,
+    editions: list[Edition],
+    jobs: list[Job],
+    project: Project,
+    profile: Profile,
+    workers: int | None = None,
+    on_done: Callable[[list[Output]], None] | None = None,
+) -> list[Output]:
+    """Run every job, in parallel when it pays; report every problem found, then stop."""
+    workers = min(workers or os.cpu_count() or 1, len(jobs))
+    outputs: list[Output] = []
+    problems: list[str] = []
+
+    def collect(result: list[Output] | list[str]) -> None:
+        if result and isinstance(result[0], str):
+            problems.extend(line for line in result if line not in problems)
+        else:
+            outputs.extend(result)
+            if on_done and result:
+                on_done(result)
+
+    if workers <= 1:
+        pipeline = Pipeline(editions, project, profile)
+        for job in jobs:
+            try:
+                collect(pipeline.run(job))
+            except BrochureError as exc:
+                collect(exc.lines)
+    else:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(
+            workers, context, initializer=_start_worker, initargs=(content_path, project, profile)
+        ) as pool:
+            for future in as_completed([pool.submit(_run_in_worker, job) for job in jobs]):
+                collect(future.result())
+    if problems:
+        raise BrochureError(problems)
+    order = {(job.edition, name): i for i, job in enumerate(jobs) for name in job.documents}
+    return sorted(outputs, key=lambda o: order[(o.edition, o.spec.name)])
 
 
 def prepare(
@@ -155,23 +268,22 @@ def prepare(
     content_path: Path,
     project: Project | None = None,
     profile: Profile | None = None,
-) -> tuple[Content, list[Output]]:
-    """Render and check every requested document; report every problem found, then stop."""
+    workers: int | None = 1,
+    only: Iterable[tuple[str, str]] | None = None,
+    on_done: Callable[[list[Output]], None] | None = None,
+) -> tuple[list[Edition], list[Output]]:
+    """Render and check the requested documents of every edition (or only the ONLY pairs)."""
     project = project or Project.for_content(content_path)
     profile = profile or Profile("office")
-    content = load_content(content_path)
-    specs = select(names, profile)
-    pipeline = Pipeline(content, content_path, project, profile)
-    outputs, problems = [], []
-    for spec in specs:
-        start = time.perf_counter()
-        try:
-            outputs.append(Output(spec, pipeline.pdf(spec), time.perf_counter() - start))
-        except BrochureError as exc:
-            problems += [line for line in exc.lines if line not in problems]
-    if problems:
-        raise BrochureError(problems)
-    return content, outputs
+    editions = load_editions(content_path)
+    jobs = plan(editions, names, profile)
+    if only is not None:
+        keep = set(only)
+        jobs = [j for j in jobs if any((j.edition, d) in keep for d in j.documents)]
+    outputs = render_all(content_path, editions, jobs, project, profile, workers, on_done)
+    if only is not None:
+        outputs = [o for o in outputs if (o.edition, o.spec.name) in keep]
+    return editions, outputs
 
 
 def build(
@@ -180,14 +292,16 @@ def build(
     out_dir: Path,
     project: Project | None = None,
     profile: Profile | None = None,
+    workers: int | None = 1,
+    only: Iterable[tuple[str, str]] | None = None,
+    on_done: Callable[[list[Output]], None] | None = None,
 ) -> list[Built]:
-    """Build the named documents (all when empty) into the profile's folder under OUT."""
+    """Build the requested documents of every edition into the profile's folders under OUT."""
     profile = profile or Profile("office")
-    content, outputs = prepare(names, content_path, project, profile)
-    folder = profile.folder(out_dir, content.language)
+    _, outputs = prepare(names, content_path, project, profile, workers, only, on_done)
     built = []
     for output in outputs:
-        path = folder / output.spec.filename
+        path = output_path(out_dir, profile, output.edition, output.spec.name)
         try:
             write_atomically(path, output.pdf)
         except OSError as exc:
@@ -196,8 +310,21 @@ def build(
                 f"{path}: cannot write the PDF ({reason}); check the --out folder. "
                 "Files already in it were left as they were."
             ) from None
-        built.append(Built(path, output.spec.pages, len(output.pdf), output.seconds))
+        built.append(
+            Built(
+                path,
+                output.edition,
+                output.spec.name,
+                output.spec.pages,
+                len(output.pdf),
+                output.seconds,
+            )
+        )
     return built
+
+
+def output_path(out_dir: Path, profile: Profile, edition: str, document: str) -> Path:
+    return profile.folder(out_dir, edition) / DOCUMENTS[document].filename
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -51,7 +51,7 @@ class _Fit:
     end_y: float = 0.0
 
 
-def check_fit(spec: DocumentSpec, document: Any) -> list[str]:
+def check_fit(spec: DocumentSpec, document: Any, words_file: str = "content.yml") -> list[str]:
     """Report every box whose text does not fit: that text would be cut off or spill over.
 
     Templates mark a box with `data-fit="NAME"` and end it with the fit_end() marker. Two
@@ -85,7 +85,7 @@ def check_fit(spec: DocumentSpec, document: Any) -> list[str]:
             amount = f"at least {lines}" if lost else f"about {lines}"
             problems.append(
                 f"{spec.name}: {what} overflows by {amount} "
-                f"line{'s' if lines != 1 else ''}; shorten its text in content.yml"
+                f"line{'s' if lines != 1 else ''}; shorten its text in {words_file}"
             )
     return problems
 

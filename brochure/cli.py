@@ -1,14 +1,18 @@
-"""Command line: `brochure build`, `brochure list`. Thin: it maps options onto build()."""
+"""Command line: `brochure build`, `brochure check`, `brochure list`. Thin: it maps options
+onto the build, and prints what happened."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import time
 from pathlib import Path
 
 from brochure.documents import DOCUMENTS, PROFILES, Profile
 from brochure.errors import BrochureError
 
+NOTHING_WRITTEN = "Nothing was written; the PDFs already in the output folder are unchanged."
 TEMPLATES_HELP = "default: the templates folder beside the content file, else the built-in one"
 
 
@@ -16,23 +20,23 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="brochure", description="Print-ready IOP handouts.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     b = sub.add_parser("build", help="build PDFs into the output folder")
-    b.add_argument("documents", nargs="*", metavar="DOCUMENT", help="default: all")
-    b.add_argument("--content", type=Path, default=Path("content.yml"), metavar="PATH")
-    b.add_argument("--out", type=Path, default=Path("build"), metavar="DIR")
-    b.add_argument("--templates", type=Path, metavar="DIR", help=TEMPLATES_HELP)
-    b.add_argument(
-        "--profile",
-        choices=PROFILES,
-        default="office",
-        help="office (default): for the office printer; press: bleed and PDF/X-4 for a print shop",
-    )
-    b.add_argument(
-        "--proof", action="store_true", help="press only: add crop and fold marks, for checking"
-    )
     c = sub.add_parser("check", help="run every check without writing any PDF")
-    c.add_argument("documents", nargs="*", metavar="DOCUMENT", help="default: all")
-    c.add_argument("--content", type=Path, default=Path("content.yml"), metavar="PATH")
-    c.add_argument("--templates", type=Path, metavar="DIR", help=TEMPLATES_HELP)
+    for command in (b, c):
+        command.add_argument("documents", nargs="*", metavar="DOCUMENT", help="default: all")
+        command.add_argument("--content", type=Path, default=Path("content.yml"), metavar="PATH")
+        command.add_argument("--templates", type=Path, metavar="DIR", help=TEMPLATES_HELP)
+        command.add_argument(
+            "--profile",
+            choices=PROFILES,
+            default="office",
+            help="office (default): for the office printer; press: bleed and PDF/X-4 for a shop",
+        )
+        command.add_argument(
+            "--workers", type=int, metavar="N", help="parallel renderers (default: all cores)"
+        )
+    b.add_argument("--out", type=Path, default=Path("build"), metavar="DIR")
+    b.add_argument("--proof", action="store_true", help="press only: add crop and fold marks")
+    b.add_argument("--force", action="store_true", help="rebuild even what is up to date")
     sub.add_parser("list", help="name the documents and how to print them")
     return p
 
@@ -42,16 +46,23 @@ def main(argv: list[str] | None = None) -> int:
     args = cli.parse_args(argv)
     if getattr(args, "proof", False) and args.profile != "press":
         cli.error("--proof goes with --profile press (marks sit in the bleed)")
+    if getattr(args, "workers", None) is not None and args.workers < 1:
+        cli.error("--workers must be 1 or more")
     try:
         if args.command == "list":
             return list_documents()
+        profile = Profile(args.profile, proof=getattr(args, "proof", False))
         if args.command == "check":
-            return run_check(args.documents, args.content, args.templates)
-        profile = Profile(args.profile, proof=args.proof)
-        return run_build(args.documents, args.content, args.out, args.templates, profile)
+            return run_check(args, profile)
+        return run_build(args, profile)
     except BrochureError as exc:
         for line in exc.lines:
             print(line, file=sys.stderr)
+        if args.command == "build":
+            print(
+                "Nothing was written; the PDFs already in the output folder are unchanged.",
+                file=sys.stderr,
+            )
         return 1
 
 
@@ -65,25 +76,110 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def run_check(documents: list[str], content: Path, templates: Path | None) -> int:
+def run_check(args: argparse.Namespace, profile: Profile) -> int:
     from brochure.build import Project, prepare
 
-    _, outputs = prepare(documents, content, Project.for_content(content, templates))
+    project = Project.for_content(args.content, args.templates)
+    editions, outputs = prepare(args.documents, args.content, project, profile, args.workers)
     for output in outputs:
-        print(f"ok  {output.spec.name}: {plural(output.spec.pages, 'page')}, every box fits")
-    print(f"{content}: no problems found; nothing was written")
+        print(f"ok  {output.edition:<18} {output.spec.name:<18} every box fits")
+    warn_drafts(editions)
+    print(
+        f"{args.content}: no problems found in {plural(len(outputs), 'document')}; "
+        "nothing was written"
+    )
     return 0
 
 
-def run_build(
-    documents: list[str], content: Path, out: Path, templates: Path | None, profile: Profile
-) -> int:
-    from brochure.build import Project, build
+def run_build(args: argparse.Namespace, profile: Profile) -> int:
+    """Skip what is up to date (without importing WeasyPrint), build the rest, then record it."""
+    from brochure import incremental
 
-    project = Project.for_content(content, templates)
-    for built in build(documents, content, out, project, profile):
+    start = time.perf_counter()
+    templates = (args.templates or _default_templates(args.content)).resolve()
+    targets = incremental.targets(args.content, templates, args.out, profile, args.documents)
+    todo = targets if args.force or targets is None else incremental.stale(args.out, targets)
+    if targets is not None and not todo:
+        print(f"up to date: {plural(len(targets), 'file')} in {args.out}, nothing changed")
+        return 0
+
+    from brochure.build import Project, build, output_path
+
+    project = Project.for_content(args.content, templates)
+    only = None if todo is targets else [(t.edition, t.document) for t in todo]
+    bar = Progress(len(todo) if todo is not None else 0)
+
+    def finished(outputs: list) -> None:
+        for output in outputs:
+            path = output_path(args.out, profile, output.edition, output.spec.name)
+            bar.clear()
+            print(
+                f"{output.edition:<16} {output.spec.name:<18} "
+                f"{plural(output.spec.pages, 'page'):<8} {len(output.pdf) / 1024:4.0f} KB "
+                f"{output.seconds:5.2f} s  {path}",
+                flush=True,
+            )
+            bar.step()
+
+    built = build(
+        args.documents, args.content, args.out, project, profile, args.workers, only, finished
+    )
+    bar.clear()
+    if targets is not None:
+        by_path = {t.path: t for t in targets}
+        incremental.record(args.out, [by_path[b.path] for b in built if b.path in by_path])
+    from brochure.editions import load_editions
+
+    warn_drafts(load_editions(args.content))
+    skipped = (len(targets) - len(built)) if targets is not None else 0
+    size = sum(b.size for b in built)
+    print(
+        f"wrote {plural(len(built), 'file')} ({size / 1024:.0f} KB) to {args.out} in "
+        f"{time.perf_counter() - start:.1f} s" + (f"; {skipped} up to date" if skipped else "")
+    )
+    return 0
+
+
+def _default_templates(content: Path) -> Path:
+    from brochure.paths import PROJECT_ROOT
+
+    beside = content.resolve().parent / "templates"
+    return beside if beside.is_dir() else PROJECT_ROOT / "templates"
+
+
+def warn_drafts(editions: list) -> None:
+    """A translation nobody qualified has reviewed must never pass for a finished one."""
+    drafts = sorted({e.language for e in editions if e.draft})
+    for language in drafts:
         print(
-            f"{built.path}  {plural(built.pages, 'page')}  "
-            f"{built.size / 1024:.0f} KB  {built.seconds:.2f} s"
+            f"warning: {language}: translation not yet reviewed by a qualified translator; "
+            "every page carries a DRAFT band. Do not hand it out.",
+            file=sys.stderr,
         )
-    return 0
+
+
+class Progress:
+    """A one-line progress bar on an interactive terminal; silent otherwise."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.done = 0
+        self.live = total > 1 and sys.stderr.isatty() and os.environ.get("TERM") != "dumb"
+        self._draw()
+
+    def step(self) -> None:
+        self.done += 1
+        self._draw()
+
+    def clear(self) -> None:
+        if self.live:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+    def _draw(self) -> None:
+        if not self.live:
+            return
+        width = 30
+        filled = width * self.done // max(self.total, 1)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total}")
+        sys.stderr.flush()

@@ -188,12 +188,22 @@ class Content(Model):
     closing: Annotated[list[Text], Field(min_length=1)]
     #: When the copy was last revised: dates the PDFs, so the same input gives the same bytes.
     revised: date
+    #: Printed across every page of a translation no qualified translator has reviewed yet.
+    draft_band: Text = "DRAFT TRANSLATION – NOT FOR DISTRIBUTION"
+    #: Translation files, by language code, relative to this file (main content file only).
+    translations: dict[LanguageCode, Annotated[str, StringConstraints(min_length=1)]] = {}
+    #: Cities that get a tri-fold of their own, in every language (main content file only).
+    city_editions: list[Slug] = []
 
 
 def load_content(path: Path) -> Content:
     """Read and validate content.yml; raise BrochureError listing every problem found."""
-    name = path.name
-    data, lines = parse_yaml(_read(path), name)
+    data, lines = parse_yaml(_read(path), path.name)
+    return validate_content(data, lines, path.name)
+
+
+def validate_content(data: Any, lines: dict[Loc, int], name: str) -> Content:
+    """Typed content from parsed YAML, or a BrochureError naming NAME:LINE for each problem."""
     try:
         content = Content.model_validate(data)
     except ValidationError as exc:
@@ -202,6 +212,11 @@ def load_content(path: Path) -> Content:
     if problems:
         raise BrochureError(problems)
     return content
+
+
+def read_yaml(path: Path, name: str | None = None) -> tuple[Any, dict[Loc, int]]:
+    """Parse a YAML file with the same limits and messages as content.yml."""
+    return parse_yaml(_read(path), name or path.name)
 
 
 def _read(path: Path) -> str:
@@ -329,11 +344,16 @@ def _map_lines(
             _map_lines(item, (*loc, index), lines, problems, name, seen)
 
 
-def describe_errors(exc: ValidationError, lines: dict[Loc, int], name: str) -> list[str]:
-    """Turn pydantic's errors into `file:LINE: path: message` lines a person can act on."""
+def describe_errors(
+    exc: ValidationError, lines: dict[Loc, int], name: str, prefix: Loc = ()
+) -> list[str]:
+    """Turn pydantic's errors into `file:LINE: path: message` lines a person can act on.
+
+    PREFIX is where the validated mapping sits in the file, when it is not the whole file.
+    """
     out = []
     for error in exc.errors():
-        loc = tuple(part for part in error["loc"] if not str(part).startswith("[key]"))
+        loc = (*prefix, *(p for p in error["loc"] if not str(p).startswith("[key]")))
         line = _line_for(loc, lines)
         field = ".".join(str(part) for part in loc) or "(top level)"
         message = _message(error)
@@ -379,6 +399,11 @@ def _suggestion(key: str, allowed: list[str]) -> str:
     if close:
         return f"; did you mean {close[0]!r}?"
     return f"; remove it (allowed here: {', '.join(allowed)})" if allowed else "; remove it"
+
+
+def line_for(loc: Loc, lines: dict[Loc, int]) -> int:
+    """The line of LOC, or of its nearest parent that the file has."""
+    return _line_for(loc, lines)
 
 
 def _line_for(loc: Loc, lines: dict[Loc, int]) -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -84,13 +85,28 @@ class Renderer:
         return document, report
 
     def write(
-        self, document: Any, report: Report, variant: str | None = None, duplex: str = "Simplex"
+        self,
+        document: Any,
+        report: Report,
+        variant: str | None = None,
+        duplex: str = "Simplex",
+        epoch: int = 0,
     ) -> bytes:
-        """PDF bytes; glyph problems are only found now, while text is drawn."""
-        with report.capture():
-            return document.write_pdf(
-                pdf_variant=variant, pdf_identifier=True, finisher=_finisher(duplex)
-            )
+        """PDF bytes; glyph problems are only found now, while text is drawn.
+
+        EPOCH (seconds) stamps the fonts fontTools rewrites (variable fonts are instanced and
+        saved with a `modified` date); SOURCE_DATE_EPOCH, when set, wins.
+        """
+        previous = os.environ.get("SOURCE_DATE_EPOCH")
+        os.environ["SOURCE_DATE_EPOCH"] = previous or str(epoch)
+        try:
+            with report.capture():
+                return document.write_pdf(
+                    pdf_variant=variant, pdf_identifier=True, finisher=_finisher(duplex)
+                )
+        finally:
+            if previous is None:
+                del os.environ["SOURCE_DATE_EPOCH"]
 
 
 def _finisher(duplex: str) -> Any:

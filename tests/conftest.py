@@ -4,9 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from brochure.build import PROJECT_ROOT, build
+from brochure.build import build
 from brochure.content import load_content
 from brochure.documents import Profile
+from brochure.paths import PROJECT_ROOT
 
 CONTENT = PROJECT_ROOT / "content.yml"
 
@@ -16,21 +17,30 @@ def content():
     return load_content(CONTENT)
 
 
+def english(results) -> dict[str, Path]:
+    return {b.document: b.path for b in results if b.edition == "en"}
+
+
 @pytest.fixture(scope="session")
-def built(tmp_path_factory) -> dict[str, Path]:
-    """Build every document once for the whole session, from the real content.yml."""
-    out = tmp_path_factory.mktemp("build")
-    return {b.path.stem: b.path for b in build([], CONTENT, out)}
+def built_all(tmp_path_factory):
+    """Every edition's documents, built once for the whole session from the real content.yml."""
+    return build([], CONTENT, tmp_path_factory.mktemp("build"), workers=None)
+
+
+@pytest.fixture(scope="session")
+def built(built_all) -> dict[str, Path]:
+    """The English edition: document name -> PDF path."""
+    return english(built_all)
 
 
 @pytest.fixture(scope="session")
 def built_press(tmp_path_factory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("press")
-    return {b.path.stem: b.path for b in build([], CONTENT, out, profile=Profile("press"))}
+    return english(build([], CONTENT, out, profile=Profile("press"), workers=None))
 
 
 @pytest.fixture(scope="session")
 def built_proof(tmp_path_factory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("proof")
     profile = Profile("press", proof=True)
-    return {b.path.stem: b.path for b in build([], CONTENT, out, profile=profile)}
+    return english(build([], CONTENT, out, profile=profile, workers=None))

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from brochure.build import PROJECT_ROOT
-from brochure.cli import main
+from brochure.cli import NOTHING_WRITTEN, main
+from brochure.paths import PROJECT_ROOT
 
 CORPUS = Path(__file__).parent / "corpus"
 EXPECTED = yaml.safe_load((CORPUS / "expected.yml").read_text(encoding="utf-8"))
@@ -43,12 +43,12 @@ def previous_build(built, tmp_path) -> Path:
 def run_and_check(args: list[str], case: str, out: Path, capsys) -> None:
     before = snapshot(out)
     assert before, "the earlier build should not be empty"
-    status = main([*args, "--out", str(out)])
+    status = main([*args, "--out", str(out), "--workers", "1"])
     captured = capsys.readouterr()
     assert status == 1
-    assert captured.err.splitlines() == EXPECTED[case]
+    assert captured.err.splitlines() == [*EXPECTED[case], NOTHING_WRITTEN]
     assert "Traceback" not in captured.err
-    assert captured.out == ""
+    assert "wrote" not in captured.out
     assert snapshot(out) == before
 
 

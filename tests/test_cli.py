@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from brochure.build import PROJECT_ROOT
-from brochure.cli import main
+from brochure.cli import NOTHING_WRITTEN, main
+from brochure.paths import PROJECT_ROOT
 
 CONTENT = PROJECT_ROOT / "content.yml"
 
@@ -31,29 +31,43 @@ def test_list_names_every_document():
     assert "flip on LONG edge" in result.stdout
 
 
-def test_build_one_document_prints_a_summary_line(tmp_path):
+LINE = re.compile(
+    r"(?P<edition>[\w-]+) +(?P<document>[\w-]+) +(?P<pages>\d) pages? +\d+ KB +\d+\.\d\d s  "
+    r"(?P<path>\S+)"
+)
+
+
+def test_build_one_document_prints_a_line_per_file_and_a_summary(tmp_path):
     result = run("build", "faq", "--content", str(CONTENT), "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
-    (line,) = result.stdout.splitlines()
+    *lines, summary = result.stdout.splitlines()
+    found = {m["edition"]: m for m in map(LINE.fullmatch, lines)}
+    assert sorted(found) == ["en", "es", "pt-BR"]
+    for edition, match in found.items():
+        assert match["document"] == "faq" and match["pages"] == "1"
+        assert match["path"] == f"{tmp_path}/{edition}/faq.pdf"
+        assert (tmp_path / edition / "faq.pdf").is_file()
     assert re.fullmatch(
-        rf"{re.escape(str(tmp_path))}/en/faq\.pdf  1 page  \d+ KB  \d+\.\d\d s", line
+        rf"wrote 3 files \(\d+ KB\) to {re.escape(str(tmp_path))} in \d+\.\d s", summary
     )
-    assert sorted(p.name for p in (tmp_path / "en").iterdir()) == ["faq.pdf"]
+    assert "es: translation not yet reviewed" in result.stderr
 
 
 def test_sheet_alone_builds_without_writing_the_card(tmp_path, capsys):
     assert (
         main(["build", "wallet-card-sheet", "--out", str(tmp_path), "--content", str(CONTENT)]) == 0
     )
-    assert sorted(p.name for p in (tmp_path / "en").iterdir()) == ["wallet-card-sheet.pdf"]
+    for edition in ("en", "es", "pt-BR"):
+        assert sorted(p.name for p in (tmp_path / edition).iterdir()) == ["wallet-card-sheet.pdf"]
 
 
 def test_unknown_document_is_a_clear_error(tmp_path):
     result = run("build", "poster", "--out", str(tmp_path))
     assert result.returncode == 1
-    assert result.stderr.strip() == (
-        "unknown document: poster (choose from: trifold, faq, wallet-card, wallet-card-sheet)"
-    )
+    assert result.stderr.splitlines() == [
+        "unknown document: poster (choose from: trifold, faq, wallet-card, wallet-card-sheet)",
+        NOTHING_WRITTEN,
+    ]
     assert "Traceback" not in result.stderr
     assert not tmp_path.joinpath("en").exists()
 
@@ -62,10 +76,10 @@ def test_missing_content_file_is_a_clear_error(tmp_path):
     missing = tmp_path / "nope.yml"
     result = run("build", "--content", str(missing), "--out", str(tmp_path))
     assert result.returncode == 1
-    assert (
-        result.stderr.strip()
-        == f"{missing}: file not found; pass --content PATH to use another file"
-    )
+    assert result.stderr.splitlines() == [
+        f"{missing}: file not found; pass --content PATH to use another file",
+        NOTHING_WRITTEN,
+    ]
 
 
 def test_bad_usage_exits_2():
@@ -87,6 +101,7 @@ def test_rebuild_replaces_file_and_leaves_no_temp_files(tmp_path, document):
     for _ in range(2):
         assert main(["build", document, "--out", str(tmp_path), "--content", str(CONTENT)]) == 0
     assert [p.name for p in (tmp_path / "en").iterdir()] == [f"{document}.pdf"]
+    assert not list(tmp_path.rglob("*.tmp"))
 
 
 def test_output_folder_that_is_a_file_is_a_clear_error(tmp_path, capsys):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from brochure.build import PROJECT_ROOT
 from brochure.content import load_content
 from brochure.errors import BrochureError
+from brochure.paths import PROJECT_ROOT
 
 
 def errors_for(tmp_path, text: str) -> list[str]:

@@ -26,7 +26,7 @@ DOCUMENTED = [
     # fit: "trifold: inside-middle panel overflows by about 4 lines; shorten ..."
     re.compile(
         r"^(trifold|faq|wallet-card): [\w-]+( panel| face)? overflows by (about|at least) "
-        r"\d+ lines?; shorten its text in content\.yml$"
+        r"\d+ lines?; shorten its text in \S+\.yml$"
     ),
 ]
 
