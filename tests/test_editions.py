@@ -1,0 +1,260 @@
+"""Editions: languages, city tri-folds, review status, and the incremental, parallel build."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from brochure.cli import main
+from brochure.content import load_content
+from brochure.editions import load_editions
+from brochure.errors import BrochureError
+from brochure.paths import PROJECT_ROOT
+from tests.pdfread import page_texts, text_boxes
+
+BAND = "DRAFT TRANSLATION – NOT FOR DISTRIBUTION"
+EDITIONS = ["en", "es", "pt-BR"]
+CITIES = ["worcester", "somerville"]
+
+
+def by_edition(built_all) -> dict[tuple[str, str], Path]:
+    return {(b.edition, b.document): b.path for b in built_all}
+
+
+def test_every_edition_builds_every_document(built_all):
+    found = by_edition(built_all)
+    expected = {
+        (e, d) for e in EDITIONS for d in ("trifold", "faq", "wallet-card", "wallet-card-sheet")
+    }
+    expected |= {(f"{e}-{c}", "trifold") for e in EDITIONS for c in CITIES}
+    assert set(found) == expected
+    for (edition, document), path in found.items():
+        assert path == path.parents[1] / edition / f"{document}.pdf"
+
+
+@pytest.mark.parametrize(
+    ("edition", "lang", "phrase"),
+    [
+        ("en", "en", "Coming back to treatment"),
+        ("es", "es", "Volver al tratamiento"),
+        ("pt-BR", "pt-BR", "Voltar ao tratamento"),
+    ],
+)
+def test_language_text_and_lang(built_all, edition, lang, phrase):
+    path = by_edition(built_all)[(edition, "faq")]
+    assert phrase in page_texts(path)[0]
+    assert PdfReader(path).trailer["/Root"]["/Lang"] == lang
+
+
+def test_translations_keep_the_one_phone_number(built_all):
+    for (edition, _document), path in by_edition(built_all).items():
+        assert any("(978) 699-9786" in text for text in page_texts(path)), edition
+
+
+@pytest.mark.parametrize("edition", ["es", "pt-BR", "es-worcester", "pt-BR-somerville"])
+def test_unreviewed_translation_pages_carry_the_band(built_all, edition):
+    for (name, _document), path in by_edition(built_all).items():
+        if name == edition:
+            for text in page_texts(path):
+                assert BAND in text, (edition, path.name)
+
+
+def test_english_pages_carry_no_band(built_all):
+    for (name, _document), path in by_edition(built_all).items():
+        if name.startswith("en"):
+            assert all(BAND not in text for text in page_texts(path)), path
+
+
+def test_city_trifold_carries_only_its_city(built_all, content):
+    found = by_edition(built_all)
+    worcester, somerville = content.cities["worcester"], content.cities["somerville"]
+    outside = page_texts(found[("en-worcester", "trifold")])[0]
+    assert worcester.text[:40] in outside and somerville.text[:40] not in outside
+    outside = page_texts(found[("en-somerville", "trifold")])[0]
+    assert somerville.text[:40] in outside and worcester.text[:40] not in outside
+    general = page_texts(found[("en", "trifold")])[0]
+    assert worcester.text[:40] in general and somerville.text[:40] in general
+    # The city's paragraph is on the back cover panel (the middle of the outside page).
+    (box, *_) = text_boxes(found[("en-worcester", "trifold")], 0, worcester.text[:20])
+    assert box[0] >= 3.625 * 72 and box[2] <= (3.625 + 3.6875) * 72
+
+
+# --- review status and missing fields, on copies -------------------------------------------
+
+
+@pytest.fixture
+def project_copy(tmp_path) -> Path:
+    """content.yml and its translations in a scratch folder, safe to edit."""
+    shutil.copy(PROJECT_ROOT / "content.yml", tmp_path / "content.yml")
+    shutil.copytree(PROJECT_ROOT / "translations", tmp_path / "translations")
+    return tmp_path / "content.yml"
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_reviewed_translation_prints_clean(project_copy, tmp_path, capsys):
+    spanish = project_copy.parent / "translations" / "es.yml"
+    edit(spanish, "  reviewed: false\n", "  reviewed: true\n  reviewed_by: Ana Pérez, CMI\n")
+    out = tmp_path / "out"
+    assert main(["build", "faq", "--content", str(project_copy), "--out", str(out)]) == 0
+    assert BAND not in page_texts(out / "es" / "faq.pdf")[0]
+    assert BAND in page_texts(out / "pt-BR" / "faq.pdf")[0]
+    err = capsys.readouterr().err
+    assert "warning: pt-BR: translation not yet reviewed" in err
+    assert "warning: es:" not in err
+
+
+def test_reviewed_needs_a_reviewer(project_copy):
+    spanish = project_copy.parent / "translations" / "es.yml"
+    edit(spanish, "  reviewed: false\n", "  reviewed: true\n")
+    with pytest.raises(BrochureError) as info:
+        load_editions(project_copy)
+    assert info.value.lines == [
+        "translations/es.yml:9: review.reviewed_by: name the translator who reviewed it"
+    ]
+
+
+def test_missing_translation_field_is_named_never_filled_from_english(project_copy):
+    spanish = project_copy.parent / "translations" / "es.yml"
+    edit(
+        spanish,
+        "      answer: Ese miedo es normal. Nombrarlo desde el principio ayuda a evitarlo.\n",
+        "",
+    )
+    with pytest.raises(BrochureError) as info:
+        load_editions(project_copy)
+    (line,) = info.value.lines
+    text = spanish.read_text(encoding="utf-8")
+    where = text[: text.index("    - question: ¿Y si tengo miedo")].count("\n") + 1
+    assert line == (
+        f"translations/es.yml:{where}: faq.items.3.answer: missing in this translation; "
+        "translate the English: 'That fear is normal. Naming it early actually h...'"
+    )
+
+
+def test_translation_may_not_repeat_the_phone_number(project_copy):
+    spanish = project_copy.parent / "translations" / "es.yml"
+    edit(
+        spanish, "  region: Massachusetts\n", '  region: Massachusetts\n  phone: "(978) 555-0100"\n'
+    )
+    with pytest.raises(BrochureError) as info:
+        load_editions(project_copy)
+    assert info.value.lines[0].endswith(
+        "program.phone: is set once in content.yml for every language; remove it"
+    )
+
+
+def test_translation_with_extra_faq_item_is_an_error(project_copy):
+    portuguese = project_copy.parent / "translations" / "pt-BR.yml"
+    edit(
+        portuguese,
+        "  call: Ligue para saber mais.",
+        "    - question: Extra?\n      answer: Extra.\n  call: Ligue para saber mais.",
+    )
+    with pytest.raises(BrochureError) as info:
+        load_editions(project_copy)
+    assert "faq.items: has 7 entries but content.yml has 6" in info.value.lines[0]
+
+
+def test_translation_file_outside_the_project_is_refused(project_copy):
+    edit(project_copy, "  es: translations/es.yml", "  es: ../../etc/es.yml")
+    with pytest.raises(BrochureError) as info:
+        load_editions(project_copy)
+    assert info.value.lines == [
+        "content.yml: translations.es: '../../etc/es.yml' is outside the project folder"
+    ]
+
+
+# --- incremental, parallel build -------------------------------------------------------------
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    code = (
+        "import sys; from brochure.cli import main; status = main(sys.argv[1:]); "
+        "print('weasyprint loaded' if 'weasyprint' in sys.modules else 'weasyprint not loaded'); "
+        "sys.exit(status)"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False
+    )
+
+
+def stamps(out: Path) -> dict[str, int]:
+    return {str(p.relative_to(out)): p.stat().st_mtime_ns for p in out.rglob("*.pdf")}
+
+
+def test_no_op_rebuild_writes_nothing_and_skips_weasyprint(project_copy, tmp_path):
+    out = tmp_path / "out"
+    first = run_cli("build", "--content", str(project_copy), "--out", str(out))
+    assert first.returncode == 0, first.stderr
+    before = stamps(out)
+    assert len(before) == 18
+    second = run_cli("build", "--content", str(project_copy), "--out", str(out))
+    assert second.returncode == 0
+    assert second.stdout.splitlines() == [
+        f"up to date: 18 files in {out}, nothing changed",
+        "weasyprint not loaded",
+    ]
+    assert stamps(out) == before
+
+
+def test_changing_one_translation_rebuilds_only_its_files(project_copy, tmp_path):
+    out = tmp_path / "out"
+    assert run_cli("build", "--content", str(project_copy), "--out", str(out)).returncode == 0
+    before = stamps(out)
+    spanish = project_copy.parent / "translations" / "es.yml"
+    edit(spanish, "    qr_caption: Escanee para llamar", "    qr_caption: Escanee y llame")
+    result = run_cli("build", "--content", str(project_copy), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    after = stamps(out)
+    changed = sorted(name for name in after if after[name] != before[name])
+    assert changed == sorted(
+        [
+            "es/trifold.pdf",
+            "es/faq.pdf",
+            "es/wallet-card.pdf",
+            "es/wallet-card-sheet.pdf",
+            "es-worcester/trifold.pdf",
+            "es-somerville/trifold.pdf",
+        ]
+    )
+    assert "12 up to date" in result.stdout
+
+
+def test_a_pdf_changed_by_hand_is_rebuilt(project_copy, tmp_path):
+    out = tmp_path / "out"
+    assert (
+        run_cli("build", "faq", "--content", str(project_copy), "--out", str(out)).returncode == 0
+    )
+    (out / "es" / "faq.pdf").write_bytes(b"not a pdf")
+    result = run_cli("build", "faq", "--content", str(project_copy), "--out", str(out))
+    assert result.returncode == 0
+    assert (out / "es" / "faq.pdf").read_bytes().startswith(b"%PDF")
+    assert "2 up to date" in result.stdout
+
+
+def test_english_content_is_shared_by_all_editions(project_copy):
+    english = load_content(project_copy)
+    editions = load_editions(project_copy)
+    assert [e.name for e in editions] == [
+        "en",
+        "es",
+        "pt-BR",
+        "en-worcester",
+        "es-worcester",
+        "pt-BR-worcester",
+        "en-somerville",
+        "es-somerville",
+        "pt-BR-somerville",
+    ]
+    for edition in editions:
+        assert edition.content.program.phone == english.program.phone
