@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := all
-.PHONY: all help install system-deps build test lint format clean
+.PHONY: all help install system-deps build test lint format bench clean
 
 all: build ## Set up (first time) and build every document into build/
 
@@ -38,6 +38,9 @@ lint: install ## Check style with ruff
 format: install ## Reformat the code with ruff
 	$(BIN)/ruff format brochure tests
 	$(BIN)/ruff check --fix brochure tests
+
+bench: install ## Time the build: cold, no-op, one change, per document, against bare WeasyPrint
+	$(BIN)/python scripts/bench.py
 
 clean: ## Remove build output (keeps .venv)
 	rm -rf build tests/output

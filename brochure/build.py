@@ -208,11 +208,6 @@ def _groups(documents: list[str]) -> list[tuple[str, ...]]:
 _WORKER: Pipeline | None = None
 
 
-def _start_worker(content_path: Path, project: Project, profile: Profile) -> None:
-    global _WORKER
-    _WORKER = Pipeline(load_editions(content_path), project, profile)
-
-
 def _run_in_worker(job: Job) -> list[Output] | list[str]:
     assert _WORKER is not None
     try:
@@ -251,10 +246,12 @@ def render_all(
             except BrochureError as exc:
                 collect(exc.lines)
     else:
+        # Import WeasyPrint and warm fonts once here; forked workers inherit them ready to use.
+        global _WORKER
+        _WORKER = Pipeline(editions, project, profile)
+        _WORKER.renderer.weasyprint  # noqa: B018 - import once, before forking
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(
-            workers, context, initializer=_start_worker, initargs=(content_path, project, profile)
-        ) as pool:
+        with ProcessPoolExecutor(workers, context) as pool:
             for future in as_completed([pool.submit(_run_in_worker, job) for job in jobs]):
                 collect(future.result())
     if problems:
