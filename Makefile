@@ -27,17 +27,17 @@ build: install ## Build every document into build/
 	$(BIN)/brochure build
 
 test: install ## Lint, then run the test suite
-	$(BIN)/ruff check brochure tests
-	$(BIN)/ruff format --check brochure tests
+	$(BIN)/ruff check brochure tests scripts
+	$(BIN)/ruff format --check brochure tests scripts
 	$(BIN)/pytest
 
 lint: install ## Check style with ruff
-	$(BIN)/ruff check brochure tests
-	$(BIN)/ruff format --check brochure tests
+	$(BIN)/ruff check brochure tests scripts
+	$(BIN)/ruff format --check brochure tests scripts
 
 format: install ## Reformat the code with ruff
-	$(BIN)/ruff format brochure tests
-	$(BIN)/ruff check --fix brochure tests
+	$(BIN)/ruff format brochure tests scripts
+	$(BIN)/ruff check --fix brochure tests scripts
 
 bench: install ## Time the build: cold, no-op, one change, per document, against bare WeasyPrint
 	$(BIN)/python scripts/bench.py

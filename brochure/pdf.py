@@ -63,18 +63,6 @@ class Renderer:
 
         return FontConfiguration()
 
-    def warm_up(self) -> None:
-        """Load WeasyPrint and every font face once, e.g. before forking workers."""
-        faces = "".join(
-            f'<p style="font-weight: {w}; font-style: {s}">Aa ‘’ áé</p>'
-            for w in (400, 700)
-            for s in ("normal", "italic")
-        )
-        document = self.weasyprint.HTML(string=f"<html lang=en><body>{faces}</body></html>").render(
-            font_config=self.font_config, cache=self.cache
-        )
-        document.write_pdf()
-
     def layout(
         self, html: str, base_url: Path, source: str, variant: str | None = None
     ) -> tuple[Any, Report]:
