@@ -99,7 +99,8 @@ def run_build(args: argparse.Namespace, profile: Profile) -> int:
     templates = (args.templates or _default_templates(args.content)).resolve()
     targets = incremental.targets(args.content, templates, args.out, profile, args.documents)
     todo = targets if args.force or targets is None else incremental.stale(args.out, targets)
-    if targets is not None and not todo:
+    catalog_missing = profile.name == "office" and not (args.out / "index.html").exists()
+    if targets is not None and not todo and not catalog_missing:
         print(f"up to date: {plural(len(targets), 'file')} in {args.out}, nothing changed")
         return 0
 
@@ -130,7 +131,12 @@ def run_build(args: argparse.Namespace, profile: Profile) -> int:
         incremental.record(args.out, [by_path[b.path] for b in built if b.path in by_path])
     from brochure.editions import load_editions
 
-    warn_drafts(load_editions(args.content))
+    editions = load_editions(args.content)
+    if profile.name == "office":
+        from brochure.catalog import write_catalog
+
+        write_catalog(args.out, editions)
+    warn_drafts(editions)
     skipped = (len(targets) - len(built)) if targets is not None else 0
     size = sum(b.size for b in built)
     print(

@@ -15,7 +15,8 @@ class DocumentSpec:
     width_in: float
     height_in: float
     pages: int
-    how_to_print: str
+    paper: str  # what to load in the printer
+    sides: str  # one- or two-sided, and which edge to flip on
     template: str | None = None  # None: made from another document's PDF, not laid out
     made_from: str | None = None
     #: Boxes that must hold all their text (template: data-fit="NAME" + fit_end marker).
@@ -24,6 +25,13 @@ class DocumentSpec:
     #: What the print dialog should propose (PDF ViewerPreferences /Duplex).
     duplex: str = "Simplex"
     profiles: tuple[str, ...] = ("office", "press")
+
+    #: Every document prints at actual size: "fit to page" would move the folds and cuts.
+    scale: str = "100 % (Actual size), never 'Fit to page'"
+
+    @property
+    def how_to_print(self) -> str:
+        return f"{self.paper}; {self.sides}; {self.scale}"
 
     @property
     def size_pt(self) -> tuple[float, float]:
@@ -46,7 +54,8 @@ DOCUMENTS: dict[str, DocumentSpec] = {
             template="trifold.html.j2",
             fit_boxes=("flap", "back", "cover", "inside-left", "inside-middle", "inside-right"),
             box_word="panel",
-            how_to_print="Letter paper, two-sided, flip on SHORT edge, 100 % scale (not 'fit')",
+            paper="Letter paper (8.5 x 11 in)",
+            sides="Two-sided, flip on SHORT edge",
             duplex="DuplexFlipShortEdge",
         ),
         DocumentSpec(
@@ -57,7 +66,8 @@ DOCUMENTS: dict[str, DocumentSpec] = {
             pages=1,
             template="faq.html.j2",
             fit_boxes=("page",),
-            how_to_print="Letter paper, one-sided, 100 % scale",
+            paper="Letter paper (8.5 x 11 in)",
+            sides="One-sided",
         ),
         DocumentSpec(
             name="wallet-card",
@@ -68,7 +78,8 @@ DOCUMENTS: dict[str, DocumentSpec] = {
             template="wallet-card.html.j2",
             fit_boxes=("front", "back"),
             box_word="face",
-            how_to_print="For a print shop: 3.5 x 2 in card stock, two-sided",
+            paper="For a print shop: 3.5 x 2 in card stock (or use the card sheet)",
+            sides="Two-sided, flip on SHORT edge",
             duplex="DuplexFlipShortEdge",
         ),
         DocumentSpec(
@@ -81,9 +92,8 @@ DOCUMENTS: dict[str, DocumentSpec] = {
             duplex="DuplexFlipLongEdge",
             # Print shops impose the single card (with bleed) themselves: office only.
             profiles=("office",),
-            how_to_print=(
-                "Avery 5371/8371 or Letter card stock, two-sided, flip on LONG edge, 100 % scale"
-            ),
+            paper="Avery 5371/8371 card sheets, or Letter card stock (cut on the marks)",
+            sides="Two-sided, flip on LONG edge",
         ),
     )
 }
