@@ -37,6 +37,13 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=Path("build"), metavar="DIR")
     b.add_argument("--proof", action="store_true", help="press only: add crop and fold marks")
     b.add_argument("--force", action="store_true", help="rebuild even what is up to date")
+    v = sub.add_parser("preview", help="PNGs of a document's pages with design guides")
+    v.add_argument("document", choices=list(DOCUMENTS), metavar="DOCUMENT")
+    v.add_argument("--edition", default="en", help="default: en")
+    v.add_argument("--content", type=Path, default=Path("content.yml"), metavar="PATH")
+    v.add_argument("--templates", type=Path, metavar="DIR", help=TEMPLATES_HELP)
+    v.add_argument("--profile", choices=PROFILES, default="office")
+    v.add_argument("--out", type=Path, default=Path("build"), metavar="DIR")
     sub.add_parser("list", help="name the documents and how to print them")
     return p
 
@@ -52,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "list":
             return list_documents()
         profile = Profile(args.profile, proof=getattr(args, "proof", False))
+        if args.command == "preview":
+            return run_preview(args, profile)
         if args.command == "check":
             return run_check(args, profile)
         return run_build(args, profile)
@@ -88,6 +97,26 @@ def run_check(args: argparse.Namespace, profile: Profile) -> int:
         f"{args.content}: no problems found in {plural(len(outputs), 'document')}; "
         "nothing was written"
     )
+    return 0
+
+
+def run_preview(args: argparse.Namespace, profile: Profile) -> int:
+    """Render one document of one edition and draw the guides over each page."""
+    from brochure.build import Project, prepare
+    from brochure.preview import preview_pages
+
+    project = Project.for_content(args.content, args.templates)
+    editions, outputs = prepare(
+        [args.document], args.content, project, profile, 1, only=[(args.edition, args.document)]
+    )
+    if not outputs:
+        names = ", ".join(e.name for e in editions if e.makes(args.document))
+        raise BrochureError(
+            f"no edition {args.edition!r} has a {args.document}; choose from: {names}"
+        )
+    folder = profile.folder(args.out / "preview", args.edition)
+    for path in preview_pages(outputs[0].pdf, outputs[0].spec, profile.bleed_in, folder):
+        print(path)
     return 0
 
 

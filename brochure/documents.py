@@ -25,6 +25,8 @@ class DocumentSpec:
     #: What the print dialog should propose (PDF ViewerPreferences /Duplex).
     duplex: str = "Simplex"
     profiles: tuple[str, ...] = ("office", "press")
+    #: Panels left to right on each page, with their widths in inches (folded documents only).
+    panels: tuple[tuple[tuple[str, float], ...], ...] = ()
 
     #: Every document prints at actual size: "fit to page" would move the folds and cuts.
     scale: str = "100 % (Actual size), never 'Fit to page'"
@@ -57,6 +59,10 @@ DOCUMENTS: dict[str, DocumentSpec] = {
             paper="Letter paper (8.5 x 11 in)",
             sides="Two-sided, flip on SHORT edge",
             duplex="DuplexFlipShortEdge",
+            panels=(
+                (("tuck-in flap", 3.625), ("back cover", 3.6875), ("front cover", 3.6875)),
+                (("inside left", 3.6875), ("inside middle", 3.6875), ("inside right", 3.625)),
+            ),
         ),
         DocumentSpec(
             name="faq",
