@@ -44,6 +44,12 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--templates", type=Path, metavar="DIR", help=TEMPLATES_HELP)
     v.add_argument("--profile", choices=PROFILES, default="office")
     v.add_argument("--out", type=Path, default=Path("build"), metavar="DIR")
+    s = sub.add_parser("serve", help="build, serve build/ on localhost, rebuild on every save")
+    s.add_argument("--content", type=Path, default=Path("content.yml"), metavar="PATH")
+    s.add_argument("--templates", type=Path, metavar="DIR", help=TEMPLATES_HELP)
+    s.add_argument("--out", type=Path, default=Path("build"), metavar="DIR")
+    s.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1 (this computer only)")
+    s.add_argument("--port", type=int, default=8000, help="default: 8000; 0 picks a free one")
     sub.add_parser("list", help="name the documents and how to print them")
     return p
 
@@ -58,6 +64,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "list":
             return list_documents()
+        if args.command == "serve":
+            from brochure.serve import serve
+
+            templates = (args.templates or _default_templates(args.content)).resolve()
+            return serve(args.content, templates, args.out, args.host, args.port, say=_say)
         profile = Profile(args.profile, proof=getattr(args, "proof", False))
         if args.command == "preview":
             return run_preview(args, profile)
@@ -73,6 +84,10 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
         return 1
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
 
 
 def list_documents() -> int:
@@ -122,24 +137,15 @@ def run_preview(args: argparse.Namespace, profile: Profile) -> int:
 
 def run_build(args: argparse.Namespace, profile: Profile) -> int:
     """Skip what is up to date (without importing WeasyPrint), build the rest, then record it."""
-    from brochure import incremental
+    from brochure.incremental import build_changed
 
     start = time.perf_counter()
     templates = (args.templates or _default_templates(args.content)).resolve()
-    targets = incremental.targets(args.content, templates, args.out, profile, args.documents)
-    todo = targets if args.force or targets is None else incremental.stale(args.out, targets)
-    catalog_missing = profile.name == "office" and not (args.out / "index.html").exists()
-    if targets is not None and not todo and not catalog_missing:
-        print(f"up to date: {plural(len(targets), 'file')} in {args.out}, nothing changed")
-        return 0
-
-    from brochure.build import Project, build, output_path
-
-    project = Project.for_content(args.content, templates)
-    only = None if todo is targets else [(t.edition, t.document) for t in todo]
-    bar = Progress(len(todo) if todo is not None else 0)
+    bar = Progress(0)
 
     def finished(outputs: list) -> None:
+        from brochure.build import output_path
+
         for output in outputs:
             path = output_path(args.out, profile, output.edition, output.spec.name)
             bar.clear()
@@ -151,26 +157,27 @@ def run_build(args: argparse.Namespace, profile: Profile) -> int:
             )
             bar.step()
 
-    built = build(
-        args.documents, args.content, args.out, project, profile, args.workers, only, finished
+    result = build_changed(
+        args.content,
+        templates,
+        args.out,
+        profile,
+        args.documents,
+        args.workers,
+        args.force,
+        finished,
+        bar.start,
     )
+    if result.up_to_date:
+        print(f"up to date: {plural(len(result.targets), 'file')} in {args.out}, nothing changed")
+        return 0
     bar.clear()
-    if targets is not None:
-        by_path = {t.path: t for t in targets}
-        incremental.record(args.out, [by_path[b.path] for b in built if b.path in by_path])
-    from brochure.editions import load_editions
-
-    editions = load_editions(args.content)
-    if profile.name == "office":
-        from brochure.catalog import write_catalog
-
-        write_catalog(args.out, editions)
-    warn_drafts(editions)
-    skipped = (len(targets) - len(built)) if targets is not None else 0
-    size = sum(b.size for b in built)
+    warn_drafts(result.editions)
+    size = sum(b.size for b in result.built)
     print(
-        f"wrote {plural(len(built), 'file')} ({size / 1024:.0f} KB) to {args.out} in "
-        f"{time.perf_counter() - start:.1f} s" + (f"; {skipped} up to date" if skipped else "")
+        f"wrote {plural(len(result.built), 'file')} ({size / 1024:.0f} KB) to {args.out} in "
+        f"{time.perf_counter() - start:.1f} s"
+        + (f"; {result.skipped} up to date" if result.skipped else "")
     )
     return 0
 
@@ -197,6 +204,9 @@ class Progress:
     """A one-line progress bar on an interactive terminal; silent otherwise."""
 
     def __init__(self, total: int) -> None:
+        self.start(total)
+
+    def start(self, total: int) -> None:
         self.total = total
         self.done = 0
         self.live = total > 1 and sys.stderr.isatty() and os.environ.get("TERM") != "dumb"

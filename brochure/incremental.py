@@ -54,7 +54,8 @@ def targets(
         wanted = [spec.name for spec in select(names, profile)]
     except Exception:  # anything odd: let the full build find it and say what is wrong
         return None
-    shared = _shared_fingerprint(templates, profile)
+    shared = _shared_fingerprint(profile)
+    layouts = {name: _template_fingerprint(templates, name) for name in wanted}
     found = []
     for edition, (sources, documents) in editions.items():
         digest = hashlib.sha256(shared.encode())
@@ -64,7 +65,7 @@ def targets(
             if documents is not None and document not in documents:
                 continue
             key = digest.copy()
-            key.update(f"{edition}\0{document}".encode())
+            key.update(f"{edition}\0{document}\0{layouts[document]}".encode())
             path = profile.folder(out_dir, edition) / DOCUMENTS[document].filename
             found.append(Target(edition, document, path, key.hexdigest()))
     return found
@@ -108,8 +109,23 @@ def _edition_sources(content_path: Path) -> dict[str, tuple[list[Path], tuple[st
     return editions
 
 
-def _shared_fingerprint(templates: Path, profile: Profile) -> str:
-    """Everything every output depends on: code, library versions, templates, profile."""
+def _template_fingerprint(templates: Path, document: str) -> str:
+    """The template files a document uses: all of them except other documents' own files
+    (by convention NAME.html.j2 and css/NAME.css), so editing faq.css rebuilds only FAQs."""
+    spec = DOCUMENTS[document]
+    own = spec.made_from or document
+    others = {DOCUMENTS[n].made_from or n for n in DOCUMENTS} - {own}
+    skip = {f"{n}.html.j2" for n in others} | {f"css/{n}.css" for n in others}
+    digest = hashlib.sha256()
+    for path in sorted(p for p in templates.rglob("*") if p.is_file()):
+        relative = path.relative_to(templates).as_posix()
+        if relative not in skip:
+            digest.update(relative.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _shared_fingerprint(profile: Profile) -> str:
+    """Everything every output depends on: code, library versions, profile."""
     digest = hashlib.sha256()
     for path in sorted(PACKAGE.glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
@@ -118,8 +134,6 @@ def _shared_fingerprint(templates: Path, profile: Profile) -> str:
             digest.update(f"{library}={metadata.version(library)}\0".encode())
         except metadata.PackageNotFoundError:
             digest.update(f"{library}=missing\0".encode())
-    for path in sorted(p for p in templates.rglob("*") if p.is_file()):
-        digest.update(str(path.relative_to(templates)).encode() + b"\0" + path.read_bytes())
     if profile.name == "press":
         for path in CMYK_PROFILES:
             if path.is_file():
@@ -147,3 +161,57 @@ def _stamp(path: Path) -> list[int] | None:
     except OSError:
         return None
     return [info.st_size, info.st_mtime_ns]
+
+
+@dataclass
+class Result:
+    """What one incremental build did."""
+
+    targets: list[Target] | None
+    built: list  # brochure.build.Built
+    editions: list  # brochure.editions.Edition; empty when nothing needed building
+    up_to_date: bool = False
+
+    @property
+    def skipped(self) -> int:
+        return len(self.targets) - len(self.built) if self.targets is not None else 0
+
+
+def build_changed(
+    content: Path,
+    templates: Path,
+    out_dir: Path,
+    profile: Profile,
+    documents: list[str],
+    workers: int | None = None,
+    force: bool = False,
+    on_done=None,
+    on_start=None,
+) -> Result:
+    """Build only what changed (everything when FORCE), record it, refresh the catalog.
+
+    Returns before anything heavy is imported when all is up to date.
+    """
+    wanted = targets(content, templates, out_dir, profile, documents)
+    todo = wanted if force or wanted is None else stale(out_dir, wanted)
+    catalog_missing = profile.name == "office" and not (out_dir / "index.html").exists()
+    if wanted is not None and not todo and not catalog_missing:
+        return Result(wanted, [], [], up_to_date=True)
+
+    from brochure.build import Project, build
+    from brochure.editions import load_editions
+
+    project = Project.for_content(content, templates)
+    only = None if todo is wanted else [(t.edition, t.document) for t in todo]
+    if on_start is not None:
+        on_start(len(todo) if todo is not None else 0)
+    built = build(documents, content, out_dir, project, profile, workers, only, on_done)
+    if wanted is not None:
+        by_path = {t.path: t for t in wanted}
+        record(out_dir, [by_path[b.path] for b in built if b.path in by_path])
+    editions = load_editions(content)
+    if profile.name == "office":
+        from brochure.catalog import write_catalog
+
+        write_catalog(out_dir, editions)
+    return Result(wanted, built, editions)
