@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := all
-.PHONY: all help install system-deps build test lint format bench clean
+.PHONY: all help install system-deps test-deps build test lint format bench update-references clean
 
 all: build ## Set up (first time) and build every document into build/
 
@@ -19,14 +19,17 @@ $(STAMP): pyproject.toml
 	touch $@
 
 system-deps: ## Install the Debian libraries WeasyPrint needs (when run as root)
-	@OPTIONAL="libharfbuzz-subset0 poppler-utils libgs-common" ./scripts/system-deps.sh
+	@OPTIONAL="libharfbuzz-subset0 libgs-common" ./scripts/system-deps.sh
+
+test-deps: ## Also install what the tests use when present: poppler-utils, chromium
+	@OPTIONAL="libharfbuzz-subset0 libgs-common poppler-utils chromium" ./scripts/system-deps.sh
 
 install: system-deps $(STAMP) ## Create .venv and install the package with its pinned dependencies
 
 build: install ## Build every document into build/
 	$(BIN)/brochure build
 
-test: install ## Lint, then run the test suite
+test: install test-deps ## Lint, then run the test suite
 	$(BIN)/ruff check brochure tests scripts
 	$(BIN)/ruff format --check brochure tests scripts
 	$(BIN)/pytest
@@ -41,6 +44,9 @@ format: install ## Reformat the code with ruff
 
 bench: install ## Time the build: cold, no-op, one change, per document, against bare WeasyPrint
 	$(BIN)/python scripts/bench.py
+
+update-references: install ## After an intended design change: re-render the reference images
+	$(BIN)/pytest -q tests/test_visual.py --update-references
 
 clean: ## Remove build output (keeps .venv)
 	rm -rf build tests/output

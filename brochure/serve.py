@@ -212,8 +212,10 @@ def serve(
     return 0
 
 
-def event_stream(url: str, timeout: float) -> list[tuple[str, str]]:
-    """Read server-sent events from URL until TIMEOUT (for tests and the benchmark)."""
+def event_stream(
+    url: str, timeout: float, until: tuple[str, ...] = ("reload", "problem")
+) -> list[tuple[str, str]]:
+    """Read server-sent events from URL until one of UNTIL arrives (for tests and the bench)."""
     import urllib.request
 
     events, event = [], "message"
@@ -224,6 +226,6 @@ def event_stream(url: str, timeout: float) -> list[tuple[str, str]]:
                 event = line[7:]
             elif line.startswith("data: "):
                 events.append((event, line[6:]))
-                if event in ("reload", "problem"):
+                if event in until:
                     return events
     return events

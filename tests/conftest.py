@@ -44,3 +44,11 @@ def built_proof(tmp_path_factory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("proof")
     profile = Profile("press", proof=True)
     return english(build([], CONTENT, out, profile=profile, workers=None))
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-references",
+        action="store_true",
+        help="re-render tests/references/*.png from the current templates",
+    )

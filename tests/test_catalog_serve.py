@@ -1,0 +1,252 @@
+"""The front-desk catalog, the designer's preview, and the live-reloading server."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from brochure.cli import main
+from brochure.paths import PROJECT_ROOT
+from brochure.serve import event_stream
+
+
+class Page(HTMLParser):
+    """Links, images (with alt text) and headings of an HTML page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.images: list[tuple[str, str | None]] = []
+        self.headings: list[str] = []
+        self.lang: str | None = None
+        self.scripts = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "html":
+            self.lang = attrs.get("lang")
+        elif tag == "a":
+            self.links.append(attrs["href"])
+        elif tag == "img":
+            self.images.append((attrs["src"], attrs.get("alt")))
+        elif tag in ("h1", "h2", "h3", "h4"):
+            self.headings.append(tag)
+        elif tag == "script":
+            self.scripts += 1
+
+
+@pytest.fixture(scope="module")
+def catalog_build(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("catalog")
+    assert main(["build", "--content", str(PROJECT_ROOT / "content.yml"), "--out", str(out)]) == 0
+    return out
+
+
+def test_catalog_lists_every_built_file_and_everything_resolves(catalog_build):
+    page = Page()
+    page.feed((catalog_build / "index.html").read_text(encoding="utf-8"))
+    pdfs = {p.relative_to(catalog_build).as_posix() for p in catalog_build.glob("*/*.pdf")}
+    assert len(pdfs) == 18
+    assert set(page.links) == pdfs
+    for src, alt in page.images:
+        assert (catalog_build / src).is_file(), src
+        assert alt and "page" in alt
+    thumbs = {src for src, _ in page.images}
+    assert len(thumbs) == sum(1 if p.endswith("faq.pdf") else 2 for p in pdfs)
+    assert page.lang == "en" and page.headings[0] == "h1" and "h2" in page.headings
+    assert page.scripts == 0  # works from the file system, no JavaScript
+
+
+def test_catalog_says_how_to_print_and_flags_drafts(catalog_build):
+    html = (catalog_build / "index.html").read_text(encoding="utf-8")
+    assert "Two-sided, flip on SHORT edge" in html
+    assert "Two-sided, flip on LONG edge" in html
+    assert "100 % (Actual size)" in html
+    assert "Avery 5371/8371" in html
+    for language in ("English", "Spanish (español)", "Brazilian Portuguese"):
+        assert language in html
+    assert html.count("Draft translation: not yet reviewed") == 6  # es, pt-BR x 3 groups
+    assert "Worcester tri-fold" in html and "Somerville tri-fold" in html
+
+
+chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(
+    not chromium, reason="Chromium is not installed (make test installs it as root)"
+)
+def test_catalog_loads_in_headless_chromium(catalog_build, tmp_path):
+    shot = tmp_path / "catalog.png"
+    result = subprocess.run(
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--window-size=412,2000",
+            f"--screenshot={shot}",
+            (catalog_build / "index.html").as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    console = [line for line in result.stderr.splitlines() if ":CONSOLE" in line]
+    assert console == []
+    image = Image.open(shot).convert("L")
+    assert image.size == (412, 2000)
+    low, high = image.getextrema()
+    assert low < 80 and high > 200  # text on a light page, not a blank screenshot
+
+
+def test_preview_draws_the_guides(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert (
+        main(
+            [
+                "preview",
+                "trifold",
+                "--out",
+                str(out),
+                "--content",
+                str(PROJECT_ROOT / "content.yml"),
+            ]
+        )
+        == 0
+    )
+    paths = [Path(p) for p in capsys.readouterr().out.split()]
+    assert [p.name for p in paths] == ["trifold-1.png", "trifold-2.png"]
+    image = Image.open(paths[0]).convert("RGB")
+    assert image.size == (11 * 110, round(8.5 * 110))
+    fold_x = round(3.625 * 110)
+    column = [image.getpixel((fold_x + dx, y)) for dx in (-1, 0, 1) for y in range(50, 900)]
+    assert (200, 0, 160) in column  # fold line in magenta
+    safe = round(0.25 * 110)
+    row = [image.getpixel((x, safe)) for x in range(safe, image.width - safe)]
+    assert (30, 160, 60) in row  # safe-area line in green
+
+
+def test_preview_of_the_card_sheet_draws_cut_lines(tmp_path, capsys):
+    out = tmp_path / "out"
+    args = ["preview", "wallet-card-sheet", "--edition", "es", "--out", str(out)]
+    assert main([*args, "--content", str(PROJECT_ROOT / "content.yml")]) == 0
+    first = Path(capsys.readouterr().out.split()[0])
+    assert first == out / "preview" / "es" / "wallet-card-sheet-1.png"
+    image = Image.open(first).convert("RGB")
+    x = round(0.75 * 110)
+    assert (0, 90, 220) in [image.getpixel((x, y)) for y in range(60, 1100)]
+
+
+def test_preview_of_a_missing_edition_is_a_clear_error(tmp_path, capsys):
+    args = ["preview", "faq", "--edition", "fr", "--out", str(tmp_path)]
+    assert main([*args, "--content", str(PROJECT_ROOT / "content.yml")]) == 1
+    assert "no edition 'fr' has a faq; choose from: en, es, pt-BR" in capsys.readouterr().err
+
+
+# --- brochure serve --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def server(tmp_path):
+    """`brochure serve` on a free port, on a copy of the project; stopped afterwards."""
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(PROJECT_ROOT / "content.yml", project)
+    shutil.copytree(PROJECT_ROOT / "translations", project / "translations")
+    shutil.copytree(PROJECT_ROOT / "templates", project / "templates")
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "brochure",
+            "serve",
+            "--port",
+            "0",
+            "--content",
+            str(project / "content.yml"),
+            "--out",
+            str(out),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = None
+    deadline = time.monotonic() + 120
+    lines = []
+    while time.monotonic() < deadline and url is None:
+        line = process.stdout.readline()
+        lines.append(line)
+        if match := re.search(r"at (http://127\.0\.0\.1:\d+/)", line):
+            url = match[1]
+        if process.poll() is not None:
+            break
+    assert url, "".join(lines)
+    try:
+        yield url, project, out
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def listen(url: str, until: tuple[str, ...] = ("reload", "problem")) -> list:
+    """Collect events in the background until one of UNTIL arrives."""
+    events: list = []
+    thread = threading.Thread(
+        target=lambda: events.extend(event_stream(url + "__events", 60, until)), daemon=True
+    )
+    thread.start()
+    time.sleep(0.5)  # let it connect
+    return [thread, events]
+
+
+def test_serve_rebuilds_and_signals_a_reload(server):
+    url, project, out = server
+    page = urllib.request.urlopen(url, timeout=10).read().decode()
+    assert "EventSource" in page and "Handouts to print" in page
+    before = (out / "en" / "faq.pdf").stat().st_mtime_ns
+    thread, events = listen(url)
+    css = project / "templates" / "css" / "faq.css"
+    css.write_text(css.read_text() + "\n.faq__intro { font-size: 13pt; }\n")
+    thread.join(timeout=60)
+    assert events and events[-1][0] == "reload"
+    assert (out / "en" / "faq.pdf").stat().st_mtime_ns > before
+
+
+def test_serve_shows_problems_and_keeps_running(server):
+    url, project, _out = server
+    content = project / "content.yml"
+    good = content.read_text(encoding="utf-8")
+    thread, events = listen(url)
+    content.write_text(
+        good.replace('phone: "(978) 699-9786"', 'phone: "(978) 699"'), encoding="utf-8"
+    )
+    thread.join(timeout=60)
+    assert events[-1][0] == "problem"
+    assert "program.phone" in " ".join(data for _, data in events)
+    assert urllib.request.urlopen(url, timeout=10).status == 200  # still serving
+    thread, events = listen(url, until=("reload",))
+    content.write_text(good, encoding="utf-8")
+    thread.join(timeout=60)
+    assert events[-1][0] == "reload"
