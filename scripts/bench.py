@@ -112,6 +112,8 @@ def main() -> None:
     card_pdf = pipeline.pdf(english, card_spec)
     impose = statistics.median(_timed(lambda: impose_cards(card_pdf)) for _ in range(20))
 
+    serve_faq, serve_trifold = serve_latency(scratch)
+
     ideal = floor / min(cores, len(jobs))
     rows += [
         ("cold full build (CLI, --force)", f"{cold:.2f} s", f"{files} files, {cores} cores"),
@@ -139,6 +141,16 @@ def main() -> None:
         ),
         ("floor / cores used", f"{ideal:.2f} s", f"{min(cores, len(jobs))} cores"),
         ("full build / (floor / cores)", f"{cold / ideal:.2f} x", "target <= 1.25 x"),
+        (
+            "serve: save faq.css -> reload signal",
+            f"{serve_faq:.2f} s",
+            "3 FAQs rebuilt + thumbnails; target < 1 s",
+        ),
+        (
+            "serve: save trifold.css -> reload signal",
+            f"{serve_trifold:.2f} s",
+            "9 tri-folds rebuilt + thumbnails",
+        ),
     ]
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  {'value':>9}  notes")
@@ -146,6 +158,64 @@ def main() -> None:
     for name, value, note in rows:
         print(f"{name:<{width}}  {value:>9}  {note}")
     shutil.rmtree(scratch, ignore_errors=True)
+
+
+def serve_latency(scratch: Path) -> tuple[float, float]:
+    """Seconds from saving a stylesheet to the browser's reload signal, under `brochure serve`."""
+    import re
+    import threading
+
+    from brochure.serve import event_stream
+
+    shutil.copytree(ROOT / "templates", scratch / "templates", dirs_exist_ok=True)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "brochure",
+            "serve",
+            "--port",
+            "0",
+            "--content",
+            str(scratch / "content.yml"),
+            "--out",
+            str(scratch / "serve-out"),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        url = None
+        while url is None:
+            line = process.stdout.readline()
+            if not line:
+                raise SystemExit("brochure serve did not start")
+            if match := re.search(r"at (http://127\.0\.0\.1:\d+/)", line):
+                url = match[1]
+        results = []
+        for name in ("faq.css", "trifold.css"):
+            times = []
+            for attempt in range(3):
+                events: list = []
+                listener = threading.Thread(
+                    target=lambda found=events: found.extend(
+                        event_stream(url + "__events", 60, ("reload",))
+                    )
+                )
+                listener.start()
+                time.sleep(0.5)
+                css = scratch / "templates" / "css" / name
+                start = time.perf_counter()
+                css.write_text(css.read_text() + f"\n/* bench {attempt} */\n")
+                listener.join(timeout=60)
+                times.append(time.perf_counter() - start)
+            results.append(statistics.median(times))
+        return results[0], results[1]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def _timed(action) -> float:
