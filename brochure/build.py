@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from brochure import fonts
+from brochure.catalog import render_thumbnails, thumbnail_path
 from brochure.check import check_fit, check_page_count, check_pdf
 from brochure.content import locate
 from brochure.documents import DOCUMENTS, DocumentSpec, Profile, select
@@ -38,6 +39,7 @@ class Output:
     spec: DocumentSpec
     pdf: bytes
     seconds: float
+    thumbs: tuple[bytes, ...] = ()  # PNG per page, for the catalog (office files only)
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,9 @@ class Pipeline:
             except BrochureError as exc:
                 problems += [line for line in exc.lines if line not in problems]
                 continue
-            outputs.append(Output(job.edition, DOCUMENTS[name], pdf, time.perf_counter() - start))
+            thumbs = tuple(render_thumbnails(pdf)) if self.profile.name == "office" else ()
+            spec = DOCUMENTS[name]
+            outputs.append(Output(job.edition, spec, pdf, time.perf_counter() - start, thumbs))
         if problems:
             raise BrochureError(problems)
         return outputs
@@ -301,6 +305,9 @@ def build(
         path = output_path(out_dir, profile, output.edition, output.spec.name)
         try:
             write_atomically(path, output.pdf)
+            for number, picture in enumerate(output.thumbs, start=1):
+                thumb = thumbnail_path(out_dir, output.edition, output.spec.name, number)
+                write_atomically(thumb, picture)
         except OSError as exc:
             reason = exc.strerror or str(exc)
             raise BrochureError(

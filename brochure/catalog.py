@@ -99,24 +99,40 @@ def _entry(out_dir: Path, edition: Edition, spec: DocumentSpec) -> Entry:
     )
 
 
+def thumbnail_path(out_dir: Path, edition: str, document: str, number: int) -> Path:
+    return out_dir / "thumbs" / edition / f"{document}-{number}.png"
+
+
+def render_thumbnails(pdf: bytes) -> list[bytes]:
+    """PNG bytes of every page, THUMB_WIDTH pixels wide. Workers call this next to the PDF."""
+    import io
+
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        pictures = []
+        for page in document:
+            image = page.render(scale=THUMB_WIDTH / page.get_width()).to_pil()
+            buffer = io.BytesIO()
+            image.save(buffer, format="PNG")
+            pictures.append(buffer.getvalue())
+        return pictures
+    finally:
+        document.close()
+
+
 def thumbnails(pdf: Path, folder: Path, pages: int) -> list[Path]:
-    """One PNG per page, re-rendered only when the PDF is newer than they are."""
+    """One PNG per page, rendered here only when missing or older than the PDF."""
     paths = [folder / f"{pdf.stem}-{number}.png" for number in range(1, pages + 1)]
     stamp = pdf.stat().st_mtime_ns
     if all(p.exists() and p.stat().st_mtime_ns >= stamp for p in paths):
         return paths
-    import pypdfium2
-
     folder.mkdir(parents=True, exist_ok=True)
-    document = pypdfium2.PdfDocument(pdf)
-    try:
-        for page, path in zip(document, paths, strict=False):
-            image = page.render(scale=THUMB_WIDTH / page.get_width()).to_pil()
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            image.save(tmp, format="PNG", optimize=True)
-            tmp.replace(path)
-    finally:
-        document.close()
+    for path, picture in zip(paths, render_thumbnails(pdf.read_bytes()), strict=False):
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(picture)
+        tmp.replace(path)
     return paths
 
 
