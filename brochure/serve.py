@@ -212,6 +212,41 @@ def serve(
     return 0
 
 
+def spawn(content: Path, out_dir: Path, timeout: float = 120) -> tuple:
+    """Start `brochure serve --port 0` in a child process; return it and its URL once it serves.
+
+    For tests and the benchmark, which need a real server on a free port.
+    """
+    import re
+    import subprocess
+
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "brochure",
+            "serve",
+            "--port",
+            "0",
+            "--content",
+            str(content),
+            "--out",
+            str(out_dir),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    deadline, seen = time.monotonic() + timeout, []
+    while time.monotonic() < deadline and process.poll() is None:
+        line = process.stdout.readline()
+        seen.append(line)
+        if match := re.search(r"at (http://127\.0\.0\.1:\d+/)", line):
+            return process, match[1]
+    process.kill()
+    raise RuntimeError("brochure serve did not start:\n" + "".join(seen))
+
+
 def event_stream(
     url: str, timeout: float, until: tuple[str, ...] = ("reload", "problem")
 ) -> list[tuple[str, str]]:

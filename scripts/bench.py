@@ -162,38 +162,13 @@ def main() -> None:
 
 def serve_latency(scratch: Path) -> tuple[float, float]:
     """Seconds from saving a stylesheet to the browser's reload signal, under `brochure serve`."""
-    import re
     import threading
 
-    from brochure.serve import event_stream
+    from brochure.serve import event_stream, spawn
 
     shutil.copytree(ROOT / "templates", scratch / "templates", dirs_exist_ok=True)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "brochure",
-            "serve",
-            "--port",
-            "0",
-            "--content",
-            str(scratch / "content.yml"),
-            "--out",
-            str(scratch / "serve-out"),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    process, url = spawn(scratch / "content.yml", scratch / "serve-out")
     try:
-        url = None
-        while url is None:
-            line = process.stdout.readline()
-            if not line:
-                raise SystemExit("brochure serve did not start")
-            if match := re.search(r"at (http://127\.0\.0\.1:\d+/)", line):
-                url = match[1]
         results = []
         for name in ("faq.css", "trifold.css"):
             times = []

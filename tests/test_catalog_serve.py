@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
-import sys
 import threading
 import time
 import urllib.request
@@ -17,7 +15,7 @@ from PIL import Image
 
 from brochure.cli import main
 from brochure.paths import PROJECT_ROOT
-from brochure.serve import event_stream
+from brochure.serve import event_stream, spawn
 
 
 class Page(HTMLParser):
@@ -175,34 +173,7 @@ def server(tmp_path):
     shutil.copytree(PROJECT_ROOT / "translations", project / "translations")
     shutil.copytree(PROJECT_ROOT / "templates", project / "templates")
     out = tmp_path / "out"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "brochure",
-            "serve",
-            "--port",
-            "0",
-            "--content",
-            str(project / "content.yml"),
-            "--out",
-            str(out),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = None
-    deadline = time.monotonic() + 120
-    lines = []
-    while time.monotonic() < deadline and url is None:
-        line = process.stdout.readline()
-        lines.append(line)
-        if match := re.search(r"at (http://127\.0\.0\.1:\d+/)", line):
-            url = match[1]
-        if process.poll() is not None:
-            break
-    assert url, "".join(lines)
+    process, url = spawn(project / "content.yml", out)
     try:
         yield url, project, out
     finally:
