@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from typing import Any
-
-from pypdf import PdfReader
 
 from brochure.documents import DocumentSpec
 from brochure.errors import BrochureError
@@ -23,20 +20,29 @@ def check_page_count(spec: DocumentSpec, pages: int) -> None:
 
 def check_pdf(spec: DocumentSpec, pdf: bytes, bleed_in: float = 0.0) -> None:
     """Read the finished bytes back: page count, trim size and bleed must match the spec."""
-    reader = PdfReader(io.BytesIO(pdf))
-    check_page_count(spec, len(reader.pages))
-    want_w, want_h = spec.size_pt
-    bleed = bleed_in * 72
-    for number, page in enumerate(reader.pages, start=1):
-        for box_name, extra in (("trimbox", 0.0), ("mediabox", bleed), ("bleedbox", bleed)):
-            box = getattr(page, box_name)
-            width, height = float(box.width), float(box.height)
-            if abs(width - want_w - 2 * extra) > 0.5 or abs(height - want_h - 2 * extra) > 0.5:
-                raise BrochureError(
-                    f"{spec.name}: page {number} {box_name} is {width:.1f} x {height:.1f} pt "
-                    f"but must be {want_w + 2 * extra:.1f} x {want_h + 2 * extra:.1f} pt; "
-                    "check the @page size in the document's stylesheet"
-                )
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        check_page_count(spec, len(document))
+        want_w, want_h = spec.size_pt
+        bleed = bleed_in * 72
+        for number, page in enumerate(document, start=1):
+            boxes = {
+                "trimbox": (page.get_trimbox(), 0.0),
+                "mediabox": (page.get_mediabox(), bleed),
+                "bleedbox": (page.get_bleedbox(), bleed),
+            }
+            for name, ((left, bottom, right, top), extra) in boxes.items():
+                width, height = right - left, top - bottom
+                if abs(width - want_w - 2 * extra) > 0.5 or abs(height - want_h - 2 * extra) > 0.5:
+                    raise BrochureError(
+                        f"{spec.name}: page {number} {name} is {width:.1f} x {height:.1f} pt "
+                        f"but must be {want_w + 2 * extra:.1f} x {want_h + 2 * extra:.1f} pt; "
+                        "check the @page size in the document's stylesheet"
+                    )
+    finally:
+        document.close()
 
 
 @dataclass
