@@ -25,7 +25,7 @@ from brochure.documents import DOCUMENTS, DocumentSpec, Profile, select
 from brochure.editions import Edition, load_editions
 from brochure.errors import BrochureError
 from brochure.impose import impose_cards
-from brochure.paths import PROJECT_ROOT, cmyk_profile
+from brochure.paths import cmyk_profile, default_templates
 from brochure.pdf import Renderer
 from brochure.qr import qr_svg
 from brochure.render import render_html
@@ -65,9 +65,7 @@ class Project:
     def for_content(cls, content_path: Path, templates: Path | None = None) -> Project:
         """Templates: as given, else the `templates` folder beside the content file, else ours."""
         content_dir = content_path.resolve().parent
-        if templates is None:
-            beside = content_dir / "templates"
-            templates = beside if beside.is_dir() else PROJECT_ROOT / "templates"
+        templates = templates or default_templates(content_path)
         if not templates.is_dir():
             raise BrochureError(f"{templates}: templates folder not found")
         return cls(templates.resolve(), content_dir)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from brochure.documents import DOCUMENTS, PROFILES, Profile
 from brochure.errors import BrochureError
+from brochure.paths import default_templates
 
 NOTHING_WRITTEN = "Nothing was written; the PDFs already in the output folder are unchanged."
 TEMPLATES_HELP = "default: the templates folder beside the content file, else the built-in one"
@@ -67,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             from brochure.serve import serve
 
-            templates = (args.templates or _default_templates(args.content)).resolve()
+            templates = (args.templates or default_templates(args.content)).resolve()
             return serve(args.content, templates, args.out, args.host, args.port, say=_say)
         profile = Profile(args.profile, proof=getattr(args, "proof", False))
         if args.command == "preview":
@@ -140,7 +141,7 @@ def run_build(args: argparse.Namespace, profile: Profile) -> int:
     from brochure.incremental import build_changed
 
     start = time.perf_counter()
-    templates = (args.templates or _default_templates(args.content)).resolve()
+    templates = (args.templates or default_templates(args.content)).resolve()
     bar = Progress(0)
 
     def finished(outputs: list) -> None:
@@ -180,13 +181,6 @@ def run_build(args: argparse.Namespace, profile: Profile) -> int:
         + (f"; {result.skipped} up to date" if result.skipped else "")
     )
     return 0
-
-
-def _default_templates(content: Path) -> Path:
-    from brochure.paths import PROJECT_ROOT
-
-    beside = content.resolve().parent / "templates"
-    return beside if beside.is_dir() else PROJECT_ROOT / "templates"
 
 
 def warn_drafts(editions: list) -> None:

@@ -23,3 +23,9 @@ def cmyk_profile() -> Path:
         "press files need a CMYK colour profile and none was found; "
         "run `make system-deps` as root, or: apt-get install libgs-common"
     )
+
+
+def default_templates(content: Path) -> Path:
+    """The `templates` folder beside the content file, else the project's own."""
+    beside = content.resolve().parent / "templates"
+    return beside if beside.is_dir() else PROJECT_ROOT / "templates"
