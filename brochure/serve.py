@@ -248,16 +248,24 @@ def spawn(content: Path, out_dir: Path, timeout: float = 120) -> tuple:
 
 
 def event_stream(
-    url: str, timeout: float, until: tuple[str, ...] = ("reload", "problem")
+    url: str,
+    timeout: float,
+    until: tuple[str, ...] = ("reload", "problem"),
+    connected: threading.Event | None = None,
 ) -> list[tuple[str, str]]:
-    """Read server-sent events from URL until one of UNTIL arrives (for tests and the bench)."""
+    """Read server-sent events from URL until one of UNTIL arrives (for tests and the bench).
+
+    CONNECTED is set once the server has registered this listener.
+    """
     import urllib.request
 
     events, event = [], "message"
     with urllib.request.urlopen(url, timeout=timeout) as response:
         for raw in response:
             line = raw.decode().rstrip("\n")
-            if line.startswith("event: "):
+            if line == ": connected" and connected is not None:
+                connected.set()
+            elif line.startswith("event: "):
                 event = line[7:]
             elif line.startswith("data: "):
                 events.append((event, line[6:]))

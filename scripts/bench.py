@@ -207,13 +207,14 @@ def serve_latency(scratch: Path) -> tuple[float, float]:
             times = []
             for attempt in range(3):
                 events: list = []
+                connected = threading.Event()
                 listener = threading.Thread(
-                    target=lambda found=events: found.extend(
-                        event_stream(url + "__events", 60, ("reload",))
+                    target=lambda found=events, ready=connected: found.extend(
+                        event_stream(url + "__events", 60, ("reload",), ready)
                     )
                 )
                 listener.start()
-                time.sleep(0.5)
+                connected.wait(30)
                 css = scratch / "templates" / "css" / name
                 start = time.perf_counter()
                 css.write_text(css.read_text() + f"\n/* bench {attempt} */\n")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import threading
-import time
 import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
@@ -184,11 +183,13 @@ def server(tmp_path):
 def listen(url: str, until: tuple[str, ...] = ("reload", "problem")) -> list:
     """Collect events in the background until one of UNTIL arrives."""
     events: list = []
+    connected = threading.Event()
     thread = threading.Thread(
-        target=lambda: events.extend(event_stream(url + "__events", 60, until)), daemon=True
+        target=lambda: events.extend(event_stream(url + "__events", 60, until, connected)),
+        daemon=True,
     )
     thread.start()
-    time.sleep(0.5)  # let it connect
+    assert connected.wait(30), "the event stream did not connect"
     return [thread, events]
 
 
