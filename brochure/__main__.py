@@ -1,3 +1,5 @@
 from brochure.cli import main
 
-raise SystemExit(main())
+# The guard matters: worker processes started with "spawn" (brochure serve) import this module.
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -207,15 +207,55 @@ def _groups(documents: list[str]) -> list[tuple[str, ...]]:
     return [tuple(group) for group in groups.values()]
 
 
-_WORKER: Pipeline | None = None
+#: Per worker process: one warm pipeline per (content, project, profile), refreshed when the
+#: content files change. Long-lived workers (brochure serve) keep fonts and caches warm.
+_PIPELINES: dict[tuple, tuple[tuple, Pipeline]] = {}
 
 
-def _run_in_worker(job: Job) -> list[Output] | list[str]:
-    assert _WORKER is not None
+def _content_stamp(content_path: Path) -> tuple:
+    from brochure.incremental import edition_sources
+
+    files = {p for sources, _ in edition_sources(content_path).values() for p in sources}
+    return tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files))
+
+
+def pipeline_for(content_path: Path, project: Project, profile: Profile) -> Pipeline:
+    """This process's pipeline for these inputs, with editions reloaded if the files changed."""
+    key = (str(content_path.resolve()), project, profile)
     try:
-        return _WORKER.run(job)
+        stamp = _content_stamp(content_path)
+    except Exception:  # unreadable: load_editions below says what is wrong
+        stamp = ()
+    known = _PIPELINES.get(key)
+    if known is None or known[0] != stamp or not stamp:
+        editions = load_editions(content_path)
+        pipeline = known[1] if known else Pipeline(editions, project, profile)
+        pipeline.editions = {edition.name: edition for edition in editions}
+        _PIPELINES[key] = (stamp, pipeline)
+    pipeline = _PIPELINES[key][1]
+    pipeline._pdfs.clear()
+    return pipeline
+
+
+def run_job(content_path: Path, project: Project, profile: Profile, job: Job) -> list:
+    """A job in a worker process: its outputs, or the lines describing its problems."""
+    try:
+        return pipeline_for(content_path, project, profile).run(job)
     except BrochureError as exc:
         return exc.lines
+
+
+def start_workers(count: int) -> ProcessPoolExecutor:
+    """Worker processes that stay alive between builds (brochure serve). Spawned, not forked,
+    because the server already runs threads."""
+    context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(count, context, initializer=_import_weasyprint)
+
+
+def _import_weasyprint() -> None:
+    from brochure.pdf import load_weasyprint
+
+    load_weasyprint()
 
 
 def render_all(
@@ -226,8 +266,12 @@ def render_all(
     profile: Profile,
     workers: int | None = None,
     on_done: Callable[[list[Output]], None] | None = None,
+    pool: ProcessPoolExecutor | None = None,
 ) -> list[Output]:
-    """Run every job, in parallel when it pays; report every problem found, then stop."""
+    """Run every job, in parallel when it pays; report every problem found, then stop.
+
+    POOL: long-lived workers to use instead of forking new ones for this build.
+    """
     workers = min(workers or os.cpu_count() or 1, len(jobs))
     outputs: list[Output] = []
     problems: list[str] = []
@@ -240,7 +284,11 @@ def render_all(
             if on_done and result:
                 on_done(result)
 
-    if workers <= 1:
+    if pool is not None and jobs:
+        futures = [pool.submit(run_job, content_path, project, profile, job) for job in jobs]
+        for future in as_completed(futures):
+            collect(future.result())
+    elif workers <= 1:
         pipeline = Pipeline(editions, project, profile)
         for job in jobs:
             try:
@@ -248,13 +296,11 @@ def render_all(
             except BrochureError as exc:
                 collect(exc.lines)
     else:
-        # Import WeasyPrint and warm fonts once here; forked workers inherit them ready to use.
-        global _WORKER
-        _WORKER = Pipeline(editions, project, profile)
-        _WORKER.renderer.weasyprint  # noqa: B018 - import once, before forking
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, context) as pool:
-            for future in as_completed([pool.submit(_run_in_worker, job) for job in jobs]):
+        # Import WeasyPrint once here: forked workers inherit it instead of each importing it.
+        Pipeline(editions, project, profile).renderer.weasyprint  # noqa: B018
+        with ProcessPoolExecutor(workers, multiprocessing.get_context("fork")) as forked:
+            futures = [forked.submit(run_job, content_path, project, profile, j) for j in jobs]
+            for future in as_completed(futures):
                 collect(future.result())
     if problems:
         raise BrochureError(problems)
@@ -270,6 +316,7 @@ def prepare(
     workers: int | None = 1,
     only: Iterable[tuple[str, str]] | None = None,
     on_done: Callable[[list[Output]], None] | None = None,
+    pool: ProcessPoolExecutor | None = None,
 ) -> tuple[list[Edition], list[Output]]:
     """Render and check the requested documents of every edition (or only the ONLY pairs)."""
     project = project or Project.for_content(content_path)
@@ -279,7 +326,7 @@ def prepare(
     if only is not None:
         keep = set(only)
         jobs = [j for j in jobs if any((j.edition, d) in keep for d in j.documents)]
-    outputs = render_all(content_path, editions, jobs, project, profile, workers, on_done)
+    outputs = render_all(content_path, editions, jobs, project, profile, workers, on_done, pool)
     if only is not None:
         outputs = [o for o in outputs if (o.edition, o.spec.name) in keep]
     return editions, outputs
@@ -294,10 +341,11 @@ def build(
     workers: int | None = 1,
     only: Iterable[tuple[str, str]] | None = None,
     on_done: Callable[[list[Output]], None] | None = None,
+    pool: ProcessPoolExecutor | None = None,
 ) -> list[Built]:
     """Build the requested documents of every edition into the profile's folders under OUT."""
     profile = profile or Profile("office")
-    _, outputs = prepare(names, content_path, project, profile, workers, only, on_done)
+    _, outputs = prepare(names, content_path, project, profile, workers, only, on_done, pool)
     built = []
     for output in outputs:
         path = output_path(out_dir, profile, output.edition, output.spec.name)

@@ -50,7 +50,7 @@ def targets(
     """Every output the build would write, with its key; None when content.yml cannot be read
     quickly (the full build then reports what is wrong)."""
     try:
-        editions = _edition_sources(content_path)
+        editions = edition_sources(content_path)
         wanted = [spec.name for spec in select(names, profile)]
     except Exception:  # anything odd: let the full build find it and say what is wrong
         return None
@@ -93,7 +93,7 @@ def record(out_dir: Path, written: list[Target]) -> None:
     tmp.replace(out_dir / STATE_FILE)
 
 
-def _edition_sources(content_path: Path) -> dict[str, tuple[list[Path], tuple[str, ...] | None]]:
+def edition_sources(content_path: Path) -> dict[str, tuple[list[Path], tuple[str, ...] | None]]:
     """Edition names and the files each one's words come from, read straight from the YAML."""
     data = yaml.safe_load(content_path.read_text(encoding="utf-8"))
     folder = content_path.parent
@@ -187,6 +187,7 @@ def build_changed(
     force: bool = False,
     on_done=None,
     on_start=None,
+    pool=None,
 ) -> Result:
     """Build only what changed (everything when FORCE), record it, refresh the catalog.
 
@@ -205,7 +206,7 @@ def build_changed(
     only = None if todo is wanted else [(t.edition, t.document) for t in todo]
     if on_start is not None:
         on_start(len(todo) if todo is not None else 0)
-    built = build(documents, content, out_dir, project, profile, workers, only, on_done)
+    built = build(documents, content, out_dir, project, profile, workers, only, on_done, pool)
     if wanted is not None:
         by_path = {t.path: t for t in wanted}
         record(out_dir, [by_path[b.path] for b in built if b.path in by_path])

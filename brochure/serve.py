@@ -165,14 +165,20 @@ def serve(
     stop: threading.Event | None = None,
 ) -> int:
     """Run until Ctrl-C (or STOP is set)."""
+    import os
+
+    from brochure.build import start_workers
+
     profile = Profile("office")
     hub = Hub()
     out_dir.mkdir(parents=True, exist_ok=True)
+    # Workers that live as long as the server: each keeps WeasyPrint, fonts and caches warm.
+    pool = start_workers(os.cpu_count() or 1)
 
     def rebuild(reason: str) -> None:
         start = time.perf_counter()
         try:
-            result = build_changed(content, templates, out_dir, profile, [], workers=1)
+            result = build_changed(content, templates, out_dir, profile, [], pool=pool)
         except BrochureError as exc:
             text = "\n".join(exc.lines)
             say(f"problem ({reason}):\n{text}")
@@ -183,6 +189,9 @@ def serve(
         say(f"rebuilt ({reason}) in {seconds:.2f} s: {names}")
         hub.publish("reload")
 
+    # The baseline is taken before the first build, so a save made while it runs (or before
+    # the loop starts) is still seen as a change.
+    seen = stamps(watched_files(content, templates))
     rebuild("start")
     handler = functools.partial(Handler, directory=str(out_dir))
     Handler.hub = hub
@@ -193,8 +202,6 @@ def serve(
     say(f"Serving {out_dir} at http://{host}:{server.server_address[1]}/ (Ctrl-C stops)")
     sys.stdout.flush()
     stop = stop or threading.Event()
-    files = watched_files(content, templates)
-    seen = stamps(files)
     try:
         while not stop.is_set():
             time.sleep(POLL_SECONDS)
@@ -209,6 +216,7 @@ def serve(
     finally:
         server.shutdown()
         server.server_close()
+        pool.shutdown(cancel_futures=True)
     return 0
 
 
@@ -242,6 +250,9 @@ def spawn(content: Path, out_dir: Path, timeout: float = 120) -> tuple:
         line = process.stdout.readline()
         seen.append(line)
         if match := re.search(r"at (http://127\.0\.0\.1:\d+/)", line):
+            # Keep reading its output so the server never blocks on a full pipe.
+            process.output = seen  # type: ignore[attr-defined]
+            threading.Thread(target=lambda: seen.extend(process.stdout), daemon=True).start()
             return process, match[1]
     process.kill()
     raise RuntimeError("brochure serve did not start:\n" + "".join(seen))

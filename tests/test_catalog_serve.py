@@ -174,7 +174,7 @@ def server(tmp_path):
     out = tmp_path / "out"
     process, url = spawn(project / "content.yml", out)
     try:
-        yield url, project, out
+        yield url, project, out, process
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -194,7 +194,7 @@ def listen(url: str, until: tuple[str, ...] = ("reload", "problem")) -> list:
 
 
 def test_serve_rebuilds_and_signals_a_reload(server):
-    url, project, out = server
+    url, project, out, _ = server
     page = urllib.request.urlopen(url, timeout=10).read().decode()
     assert "EventSource" in page and "Handouts to print" in page
     before = (out / "en" / "faq.pdf").stat().st_mtime_ns
@@ -202,12 +202,12 @@ def test_serve_rebuilds_and_signals_a_reload(server):
     css = project / "templates" / "css" / "faq.css"
     css.write_text(css.read_text() + "\n.faq__intro { font-size: 13pt; }\n")
     thread.join(timeout=60)
-    assert events and events[-1][0] == "reload"
+    assert events and events[-1][0] == "reload", "".join(server[3].output)
     assert (out / "en" / "faq.pdf").stat().st_mtime_ns > before
 
 
 def test_serve_shows_problems_and_keeps_running(server):
-    url, project, _out = server
+    url, project, _out, _ = server
     content = project / "content.yml"
     good = content.read_text(encoding="utf-8")
     thread, events = listen(url)
