@@ -1,0 +1,79 @@
+"""Plain, readable handouts: type sizes and colour contrast (DESIGN.md: body text at least
+11 pt, contrast at least 4.5:1)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from brochure.build import build
+from brochure.paths import PROJECT_ROOT
+from tests.conftest import CONTENT
+
+BAND = "DRAFT TRANSLATION"
+
+
+def type_sizes(path) -> dict[float, str]:
+    """Every printed type size on every page, with a sample of the text set in it."""
+    sizes: dict[float, str] = {}
+
+    def visit(text, cm, tm, _font, size):
+        if text.strip():
+            printed = round(size * abs(tm[1] * cm[2] + tm[3] * cm[3]), 1)
+            sizes.setdefault(printed, text.strip())
+
+    for page in PdfReader(path).pages:
+        page.extract_text(visitor_text=visit)
+    return sizes
+
+
+@pytest.mark.parametrize("edition", ["en", "es", "pt-BR", "en-worcester"])
+def test_trifold_and_faq_text_is_at_least_11pt(built_all, edition):
+    for b in built_all:
+        if b.edition == edition and b.document in ("trifold", "faq"):
+            small = {s: t for s, t in type_sizes(b.path).items() if s < 11 and BAND not in t}
+            assert not small, (b.path, small)
+
+
+def test_card_text_is_at_least_11pt_except_the_scan_label(built):
+    small = {s: t for s, t in type_sizes(built["wallet-card"]).items() if s < 11}
+    assert set(small.values()) == {"Scan to call"}
+    assert min(small) >= 9
+
+
+def luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_every_text_colour_pair_in_the_tokens_has_enough_contrast():
+    css = (PROJECT_ROOT / "templates" / "css" / "tokens.css").read_text()
+    tokens = dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{6})", css))
+    pairs = [  # (text, background) as the stylesheets use them
+        ("ink", "paper"),
+        ("brand", "paper"),
+        ("accent", "paper"),
+        ("paper", "brand"),
+        ("ink", "brand-soft"),
+        ("accent", "brand-soft"),
+        ("paper", "warning"),
+    ]
+    for text, background in pairs:
+        ratio = contrast(tokens[text], tokens[background])
+        assert ratio >= 4.5, (text, background, round(ratio, 2))
+
+
+def test_parallel_and_single_process_builds_give_the_same_bytes(built_all, tmp_path):
+    single = build(["faq"], CONTENT, tmp_path, workers=1)
+    parallel = {(b.edition, b.document): b.path for b in built_all}
+    assert len(single) == 3
+    for b in single:
+        assert b.path.read_bytes() == parallel[(b.edition, b.document)].read_bytes(), b.edition
