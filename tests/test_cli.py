@@ -113,3 +113,27 @@ def test_output_folder_that_is_a_file_is_a_clear_error(tmp_path, capsys):
     assert err.startswith(f"{blocker}/en/faq.pdf: cannot write the PDF (")
     assert "Traceback" not in err
     assert blocker.read_text() == "not a folder"
+
+
+def test_missing_pango_is_one_clear_line(monkeypatch):
+    """Without Pango, importing WeasyPrint raises OSError; we say which packages to install."""
+    import builtins
+
+    from brochure.errors import BrochureError
+    from brochure.pdf import load_weasyprint
+
+    real_import = builtins.__import__
+
+    def no_pango(name, *args, **kwargs):
+        if name == "weasyprint":
+            raise OSError("cannot load library 'libpango-1.0-0'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pango)
+    with pytest.raises(BrochureError) as info:
+        load_weasyprint()
+    (line,) = info.value.lines
+    assert line.startswith(
+        "WeasyPrint cannot find the Pango text library. On Debian or Ubuntu run:"
+    )
+    assert "apt-get install libpango-1.0-0 libpangoft2-1.0-0" in line
