@@ -208,7 +208,7 @@ def validate_content(data: Any, lines: dict[Loc, int], name: str) -> Content:
         content = Content.model_validate(data)
     except ValidationError as exc:
         raise BrochureError(describe_errors(exc, lines, name)) from None
-    problems = [f"{name}:{_line_for(loc, lines)}: {msg}" for loc, msg in cross_checks(content)]
+    problems = [f"{name}:{line_for(loc, lines)}: {msg}" for loc, msg in cross_checks(content)]
     if problems:
         raise BrochureError(problems)
     return content
@@ -271,7 +271,7 @@ def locate(path: Path, needle: str) -> list[str]:
 
     def walk(value: Any, loc: Loc) -> None:
         if isinstance(value, str) and needle in value:
-            found.append(f"{path.name}:{_line_for(loc, lines)}: {'.'.join(map(str, loc))}")
+            found.append(f"{path.name}:{line_for(loc, lines)}: {'.'.join(map(str, loc))}")
         elif isinstance(value, dict):
             for key, item in value.items():
                 walk(item, (*loc, str(key)))
@@ -354,7 +354,7 @@ def describe_errors(
     out = []
     for error in exc.errors():
         loc = (*prefix, *(p for p in error["loc"] if not str(p).startswith("[key]")))
-        line = _line_for(loc, lines)
+        line = line_for(loc, lines)
         field = ".".join(str(part) for part in loc) or "(top level)"
         message = _message(error)
         if error["type"] == "extra_forbidden":
@@ -403,10 +403,6 @@ def _suggestion(key: str, allowed: list[str]) -> str:
 
 def line_for(loc: Loc, lines: dict[Loc, int]) -> int:
     """The line of LOC, or of its nearest parent that the file has."""
-    return _line_for(loc, lines)
-
-
-def _line_for(loc: Loc, lines: dict[Loc, int]) -> int:
     while loc and loc not in lines:
         loc = loc[:-1]
     return lines.get(loc, 1)
