@@ -54,6 +54,14 @@ class Built:
     seconds: float
 
 
+class BuiltFiles(list):
+    """The files one build wrote (a list of Built), and the editions it loaded to make them."""
+
+    def __init__(self, built: Iterable[Built], editions: list[Edition]) -> None:
+        super().__init__(built)
+        self.editions = editions
+
+
 @dataclass(frozen=True)
 class Project:
     """Where the inputs live: the content file's folder and the templates folder."""
@@ -342,10 +350,10 @@ def build(
     only: Iterable[tuple[str, str]] | None = None,
     on_done: Callable[[list[Output]], None] | None = None,
     pool: ProcessPoolExecutor | None = None,
-) -> list[Built]:
+) -> BuiltFiles:
     """Build the requested documents of every edition into the profile's folders under OUT."""
     profile = profile or Profile("office")
-    _, outputs = prepare(names, content_path, project, profile, workers, only, on_done, pool)
+    editions, outputs = prepare(names, content_path, project, profile, workers, only, on_done, pool)
     built = []
     for output in outputs:
         path = output_path(out_dir, profile, output.edition, output.spec.name)
@@ -370,7 +378,7 @@ def build(
                 output.seconds,
             )
         )
-    return built
+    return BuiltFiles(built, editions)
 
 
 def output_path(out_dir: Path, profile: Profile, edition: str, document: str) -> Path:

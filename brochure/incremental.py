@@ -200,7 +200,6 @@ def build_changed(
         return Result(wanted, [], [], up_to_date=True)
 
     from brochure.build import Project, build
-    from brochure.editions import load_editions
 
     project = Project.for_content(content, templates)
     only = None if todo is wanted else [(t.edition, t.document) for t in todo]
@@ -210,7 +209,7 @@ def build_changed(
     if wanted is not None:
         by_path = {t.path: t for t in wanted}
         record(out_dir, [by_path[b.path] for b in built if b.path in by_path])
-    editions = load_editions(content)
+    editions = built.editions
     if profile.name == "office":
         from brochure.catalog import write_catalog
 
