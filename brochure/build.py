@@ -220,11 +220,20 @@ def _groups(documents: list[str]) -> list[tuple[str, ...]]:
 _PIPELINES: dict[tuple, tuple[tuple, Pipeline]] = {}
 
 
+_SOURCES: dict[tuple, set[Path]] = {}
+
+
 def _content_stamp(content_path: Path) -> tuple:
+    """Size and time of the content file and its translations; the list of translations is
+    re-read only when the content file itself changes."""
     from brochure.incremental import edition_sources
 
-    files = {p for sources, _ in edition_sources(content_path).values() for p in sources}
-    return tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files))
+    own = content_path.stat()
+    key = (str(content_path), own.st_mtime_ns, own.st_size)
+    if key not in _SOURCES:
+        sources = edition_sources(content_path).values()
+        _SOURCES[key] = {path for files, _ in sources for path in files}
+    return tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in _SOURCES[key]))
 
 
 def pipeline_for(content_path: Path, project: Project, profile: Profile) -> Pipeline:

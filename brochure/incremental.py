@@ -95,7 +95,8 @@ def record(out_dir: Path, written: list[Target]) -> None:
 
 def edition_sources(content_path: Path) -> dict[str, tuple[list[Path], tuple[str, ...] | None]]:
     """Edition names and the files each one's words come from, read straight from the YAML."""
-    data = yaml.safe_load(content_path.read_text(encoding="utf-8"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(content_path.read_text(encoding="utf-8"), Loader=loader)
     folder = content_path.parent
     bases = {str(data["language"]): [content_path]}
     for language, relative in (data.get("translations") or {}).items():
