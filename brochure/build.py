@@ -266,10 +266,19 @@ def start_workers(count: int) -> ProcessPoolExecutor:
     """Worker processes that stay alive between builds (brochure serve). Spawned, not forked,
     because the server already runs threads."""
     context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(count, context, initializer=_import_weasyprint)
+    return ProcessPoolExecutor(count, context, initializer=_start_worker, initargs=(os.getpid(),))
 
 
-def _import_weasyprint() -> None:
+def _start_worker(parent: int) -> None:
+    """Import WeasyPrint once, and leave as soon as the server is gone, however it ended."""
+    import threading
+
+    def watch_parent() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch_parent, daemon=True).start()
     from brochure.pdf import load_weasyprint
 
     load_weasyprint()

@@ -166,8 +166,14 @@ def serve(
 ) -> int:
     """Run until Ctrl-C (or STOP is set)."""
     import os
+    import signal
 
     from brochure.build import start_workers
+
+    # A polite stop (SIGTERM, as from a test or a service manager) ends like Ctrl-C, so the
+    # worker processes are shut down too.
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)
 
     profile = Profile("office")
     hub = Hub()
@@ -256,6 +262,10 @@ def spawn(content: Path, out_dir: Path, timeout: float = 120) -> tuple:
             return process, match[1]
     process.kill()
     raise RuntimeError("brochure serve did not start:\n" + "".join(seen))
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def event_stream(
