@@ -26,7 +26,7 @@ from brochure.editions import Edition, load_editions
 from brochure.errors import BrochureError
 from brochure.impose import impose_cards
 from brochure.paths import cmyk_profile, default_templates
-from brochure.pdf import Renderer
+from brochure.pdf import Renderer, load_weasyprint
 from brochure.qr import qr_svg
 from brochure.render import render_html
 
@@ -148,7 +148,7 @@ class Pipeline:
         return self._pdfs[key]
 
     def _lay_out(self, edition: Edition, spec: DocumentSpec) -> bytes:
-        context = template_context(edition, self.profile)
+        context = {**template_context(edition, self.profile), "document": spec}
         html = render_html(self.project.templates, spec.template, context)
         source = f"{self.project.templates.name}/{spec.template}"
         document, report = self.renderer.layout(
@@ -279,8 +279,6 @@ def _start_worker(parent: int) -> None:
         os._exit(0)
 
     threading.Thread(target=watch_parent, daemon=True).start()
-    from brochure.pdf import load_weasyprint
-
     load_weasyprint()
 
 
@@ -322,8 +320,7 @@ def render_all(
             except BrochureError as exc:
                 collect(exc.lines)
     else:
-        # Import WeasyPrint once here: forked workers inherit it instead of each importing it.
-        Pipeline(editions, project, profile).renderer.weasyprint  # noqa: B018
+        load_weasyprint()  # once here: forked workers inherit it instead of each importing it
         with ProcessPoolExecutor(workers, multiprocessing.get_context("fork")) as forked:
             futures = [forked.submit(run_job, content_path, project, profile, j) for j in jobs]
             for future in as_completed(futures):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from brochure.errors import BrochureError
+
 PT_PER_IN = 72
 
 
@@ -30,6 +32,18 @@ class DocumentSpec:
 
     #: Every document prints at actual size: "fit to page" would move the folds and cuts.
     scale: str = "100 % (Actual size), never 'Fit to page'"
+
+    @property
+    def folds(self) -> tuple[tuple[float, ...], ...]:
+        """Fold positions in inches from each page's left edge, from the panel widths."""
+        positions = []
+        for page in self.panels:
+            x, folds = 0.0, []
+            for _name, width in page[:-1]:
+                x += width
+                folds.append(x)
+            positions.append(tuple(folds))
+        return tuple(positions)
 
     @property
     def how_to_print(self) -> str:
@@ -138,8 +152,6 @@ PROFILES = ("office", "press")
 
 def select(names: list[str], profile: Profile | None = None) -> list[DocumentSpec]:
     """The documents asked for, in build order, that this profile makes (all when none named)."""
-    from brochure.errors import BrochureError
-
     profile = profile or Profile("office")
     unknown = [n for n in names if n not in DOCUMENTS]
     if unknown:

@@ -54,12 +54,11 @@ def draw_guides(image: Image.Image, spec: DocumentSpec, page: int, bleed_in: flo
     safe = px(0.25)
     _dashed_rect(draw, (left + safe, top + safe, right - safe, bottom - safe), COLOURS["safe"])
     if spec.panels:
-        x = 0.0
-        for number, (name, width) in enumerate(spec.panels[page]):
-            if number:
-                _dashed_line(draw, (left + px(x), top), (left + px(x), bottom), COLOURS["fold"])
+        starts = (0.0, *spec.folds[page])
+        for x in spec.folds[page]:
+            _dashed_line(draw, (left + px(x), top), (left + px(x), bottom), COLOURS["fold"])
+        for x, (name, _width) in zip(starts, spec.panels[page], strict=True):
             _label(draw, (left + px(x) + 6, top + 4), name, COLOURS["fold"])
-            x += width
     if spec.made_from == "wallet-card":
         slots = AVERY_5371.front_slots() if page == 0 else AVERY_5371.back_slots()
         for x_pt, y_pt in slots:

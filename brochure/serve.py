@@ -15,11 +15,10 @@ import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import yaml
-
 from brochure.documents import Profile
 from brochure.errors import BrochureError
-from brochure.incremental import build_changed
+from brochure.fonts import font_files
+from brochure.incremental import build_changed, edition_sources
 
 POLL_SECONDS = 0.1
 
@@ -130,19 +129,15 @@ class Handler(SimpleHTTPRequestHandler):
         pass
 
 
-def watched_files(content: Path, templates: Path) -> list[Path]:
+def watched_files(content: Path, templates: Path, fonts: list[Path]) -> list[Path]:
     """content.yml, the translations it names, every template and stylesheet, the fonts."""
-    from brochure.fonts import font_files
-
-    files = [content]
+    files = {content}
     try:
-        data = yaml.safe_load(content.read_text(encoding="utf-8")) or {}
-        for relative in (data.get("translations") or {}).values():
-            files.append(content.parent / str(relative))
+        for sources, _documents in edition_sources(content).values():
+            files.update(sources)
     except Exception:  # a broken content.yml is still watched; the build reports the problem
         pass
-    files += sorted(p for p in templates.rglob("*") if p.is_file())
-    return files + font_files()
+    return [*sorted(files), *sorted(p for p in templates.rglob("*") if p.is_file()), *fonts]
 
 
 def stamps(files: list[Path]) -> dict[Path, int]:
@@ -197,7 +192,8 @@ def serve(
 
     # The baseline is taken before the first build, so a save made while it runs (or before
     # the loop starts) is still seen as a change.
-    seen = stamps(watched_files(content, templates))
+    fonts = font_files()  # they come from installed packages: the list does not change
+    seen = stamps(watched_files(content, templates, fonts))
     rebuild("start")
     handler = functools.partial(Handler, directory=str(out_dir))
     Handler.hub = hub
@@ -211,8 +207,7 @@ def serve(
     try:
         while not stop.is_set():
             time.sleep(POLL_SECONDS)
-            files = watched_files(content, templates)
-            now = stamps(files)
+            now = stamps(watched_files(content, templates, fonts))
             if now != seen:
                 changed = [p.name for p in now if now.get(p) != seen.get(p)]
                 seen = now
