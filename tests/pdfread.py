@@ -30,21 +30,48 @@ def text_boxes(path: Path, page_index: int, needle: str) -> list[tuple[float, fl
         pdf.close()
 
 
-def font_sizes(path: Path, page_index: int, needle: str) -> list[float]:
-    """Printed type size in points of each run of text containing NEEDLE on a page.
+def printed_runs(path: Path, pages: list[int] | None = None) -> list[tuple[float, str]]:
+    """(type size in points, text) for every run of text, as a printer sets it.
 
     The size in the text operator is scaled by the text and graphics matrices (WeasyPrint
-    draws in CSS pixels under a 0.75 scale), so both are applied, as a printer would.
+    draws in CSS pixels under a 0.75 scale), so both are applied.
     """
-    sizes: list[float] = []
+    runs: list[tuple[float, str]] = []
 
     def visit(text, cm, tm, _font, size):
-        if needle in text:
-            scale_y = abs(tm[1] * cm[2] + tm[3] * cm[3])
-            sizes.append(round(size * scale_y, 2))
+        if text.strip():
+            runs.append((round(size * abs(tm[1] * cm[2] + tm[3] * cm[3]), 2), text.strip()))
 
-    PdfReader(path).pages[page_index].extract_text(visitor_text=visit)
-    return sizes
+    reader = PdfReader(path)
+    for index in pages if pages is not None else range(len(reader.pages)):
+        reader.pages[index].extract_text(visitor_text=visit)
+    return runs
+
+
+def font_sizes(path: Path, page_index: int, needle: str) -> list[float]:
+    """Printed type size of each run of text containing NEEDLE on a page."""
+    return [size for size, text in printed_runs(path, [page_index]) if needle in text]
+
+
+def embedded_fonts(path: Path) -> dict[str, object]:
+    """Every font the PDF uses (pages and form XObjects): base name -> font descriptor."""
+    found: dict[str, object] = {}
+
+    def visit(resources):
+        resources = resources.get_object()
+        for font in resources.get("/Font", {}).values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            target = descendants[0].get_object() if descendants else font
+            found[str(font["/BaseFont"])] = target.get("/FontDescriptor", {}).get_object()
+        for xobject in resources.get("/XObject", {}).values():
+            xobject = xobject.get_object()
+            if "/Resources" in xobject:
+                visit(xobject["/Resources"])
+
+    for page in PdfReader(path).pages:
+        visit(page["/Resources"])
+    return found
 
 
 def render(path: Path, page_index: int, dpi: int = 150):

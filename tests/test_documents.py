@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
 from brochure.impose import AVERY_5371, SheetLayout
-from tests.pdfread import font_sizes, page_texts, render, text_boxes
+from tests.pdfread import embedded_fonts, font_sizes, page_texts, render, text_boxes
 
 IN = 72
 EXPECTED = {
@@ -169,8 +169,7 @@ def test_cut_marks_lie_outside_every_card(built):
 
 def test_every_font_is_embedded_and_packaged(built):
     for path in built.values():
-        reader = PdfReader(path)
-        fonts = _fonts(reader)
+        fonts = embedded_fonts(path)
         assert fonts, path
         for name, descriptor in fonts.items():
             assert re.search(r"Atkinson|Noto", name), name
@@ -218,23 +217,3 @@ def _stroked_lines(page, reader):
         elif op == b"l":
             lines.append((*start, *(float(v) for v in operands)))
     return lines
-
-
-def _fonts(reader):
-    found = {}
-
-    def visit(resources):
-        resources = resources.get_object()
-        for font in resources.get("/Font", {}).values():
-            font = font.get_object()
-            descendants = font.get("/DescendantFonts")
-            target = descendants[0].get_object() if descendants else font
-            found[str(font["/BaseFont"])] = target.get("/FontDescriptor", {}).get_object()
-        for xobject in resources.get("/XObject", {}).values():
-            xobject = xobject.get_object()
-            if "/Resources" in xobject:
-                visit(xobject["/Resources"])
-
-    for page in reader.pages:
-        visit(page["/Resources"])
-    return found

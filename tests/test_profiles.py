@@ -14,7 +14,7 @@ from pypdf.generic import ContentStream
 from brochure.build import build
 from brochure.documents import Profile
 from tests.conftest import CONTENT
-from tests.pdfread import render
+from tests.pdfread import embedded_fonts, render
 
 IN = 72
 TRIM = {
@@ -166,8 +166,7 @@ def test_print_dialog_preferences(built, name):
 
 @pytest.mark.parametrize("name", sorted(TRIM))
 def test_fonts_embedded_and_subset(built, name):
-    reader = PdfReader(built[name])
-    names = _font_names(reader)
+    names = set(embedded_fonts(built[name]))
     assert names
     assert all(re.fullmatch(r"/[A-Z]{6}\+.+", n) for n in names), names
 
@@ -265,19 +264,3 @@ def _structure_types(reader):
                 yield from walk(kid)
 
     yield from walk(reader.trailer["/Root"]["/StructTreeRoot"])
-
-
-def _font_names(reader):
-    names = set()
-    for page in reader.pages:
-        resources = page["/Resources"]
-        stack = [resources]
-        while stack:
-            res = stack.pop().get_object()
-            for font in res.get("/Font", {}).values():
-                names.add(str(font.get_object()["/BaseFont"]))
-            for xobject in res.get("/XObject", {}).values():
-                xobject = xobject.get_object()
-                if "/Resources" in xobject:
-                    stack.append(xobject["/Resources"])
-    return names

@@ -6,26 +6,20 @@ from __future__ import annotations
 import re
 
 import pytest
-from pypdf import PdfReader
 
 from brochure.build import build
 from brochure.paths import PROJECT_ROOT
 from tests.conftest import CONTENT
+from tests.pdfread import printed_runs
 
 BAND = "DRAFT TRANSLATION"
 
 
 def type_sizes(path) -> dict[float, str]:
-    """Every printed type size on every page, with a sample of the text set in it."""
+    """Every printed type size in a PDF, with a sample of the text set in it."""
     sizes: dict[float, str] = {}
-
-    def visit(text, cm, tm, _font, size):
-        if text.strip():
-            printed = round(size * abs(tm[1] * cm[2] + tm[3] * cm[3]), 1)
-            sizes.setdefault(printed, text.strip())
-
-    for page in PdfReader(path).pages:
-        page.extract_text(visitor_text=visit)
+    for size, text in printed_runs(path):
+        sizes.setdefault(round(size, 1), text)
     return sizes
 
 
