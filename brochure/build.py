@@ -236,8 +236,16 @@ def _content_stamp(content_path: Path) -> tuple:
     return tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in _SOURCES[key]))
 
 
-def pipeline_for(content_path: Path, project: Project, profile: Profile) -> Pipeline:
-    """This process's pipeline for these inputs, with editions reloaded if the files changed."""
+def pipeline_for(
+    content_path: Path,
+    project: Project,
+    profile: Profile,
+    editions: list[Edition] | None = None,
+) -> Pipeline:
+    """This process's pipeline for these inputs, with editions reloaded if the files changed.
+
+    EDITIONS, when the caller has just loaded them, spare loading them again.
+    """
     key = (str(content_path.resolve()), project, profile)
     try:
         stamp = _content_stamp(content_path)
@@ -245,7 +253,7 @@ def pipeline_for(content_path: Path, project: Project, profile: Profile) -> Pipe
         stamp = ()
     known = _PIPELINES.get(key)
     if known is None or known[0] != stamp or not stamp:
-        editions = load_editions(content_path)
+        editions = editions if editions is not None else load_editions(content_path)
         pipeline = known[1] if known else Pipeline(editions, project, profile)
         pipeline.editions = {edition.name: edition for edition in editions}
         _PIPELINES[key] = (stamp, pipeline)
@@ -313,14 +321,16 @@ def render_all(
         for future in as_completed(futures):
             collect(future.result())
     elif workers <= 1:
-        pipeline = Pipeline(editions, project, profile)
+        pipeline = pipeline_for(content_path, project, profile, editions)
         for job in jobs:
             try:
                 collect(pipeline.run(job))
             except BrochureError as exc:
                 collect(exc.lines)
     else:
-        load_weasyprint()  # once here: forked workers inherit it instead of each importing it
+        # Once here, so forked workers inherit WeasyPrint and the loaded editions.
+        pipeline_for(content_path, project, profile, editions)
+        load_weasyprint()
         with ProcessPoolExecutor(workers, multiprocessing.get_context("fork")) as forked:
             futures = [forked.submit(run_job, content_path, project, profile, j) for j in jobs]
             for future in as_completed(futures):
