@@ -1,45 +1,37 @@
-"""Build documents: render, lay out and check every edition's documents, then write them.
+"""Build: what happens to every PDF, in order.
 
-Nothing is written unless every requested document passed its checks, so a failed build
-leaves the previous PDFs exactly as they were. Documents render in parallel, one worker per
-core, each worker keeping one renderer (fonts and caches) for all its documents.
+1. Plan: which editions exist and which file each output goes to (plan.py; YAML only).
+2. Lock the output folder, so two builds never write into it at once.
+3. Skip what is up to date: every input of an output hashed against the state file
+   (incremental.py). Nothing heavy is imported when all is up to date.
+4. Load and validate the words of every edition (content.py, editions.py): all problems at once.
+5. Render each stale document in parallel workers (workers.py -> pipeline.py: Jinja, WeasyPrint,
+   fit and page checks, PDF read back, card sheet imposed). Any problem anywhere: stop here,
+   nothing has been written.
+6. Publish: every PDF, thumbnail and the catalog written to temporary names, then renamed
+   into place (output.py); then the state file records what was written, from what.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import hashlib
 import os
-import tempfile
-import time
-from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
-from datetime import UTC, datetime
+import uuid
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from brochure import fonts
-from brochure.catalog import render_thumbnails, thumbnail_path
-from brochure.check import check_fit, check_page_count, check_pdf
-from brochure.content import locate
-from brochure.documents import DOCUMENTS, DocumentSpec, Profile, select
+from brochure.catalog import catalog_files, thumbnail_path
+from brochure.documents import DOCUMENTS
 from brochure.editions import Edition, load_editions
 from brochure.errors import BrochureError
-from brochure.impose import impose_cards
-from brochure.paths import cmyk_profile, default_templates
-from brochure.pdf import Renderer, load_weasyprint
-from brochure.qr import qr_svg
-from brochure.render import render_html
-
-
-@dataclass(frozen=True)
-class Output:
-    """One checked PDF, in memory, ready to write."""
-
-    edition: str
-    spec: DocumentSpec
-    pdf: bytes
-    seconds: float
-    thumbs: tuple[bytes, ...] = ()  # PNG per page, for the catalog (office files only)
+from brochure.incremental import State
+from brochure.options import BuildOptions
+from brochure.output import output_lock, publish, remove_leftovers
+from brochure.pipeline import Job, JobResult, Rendered, Settings
+from brochure.plan import EditionPlan, Target, quick_plan
+from brochure.workers import run_jobs
 
 
 @dataclass(frozen=True)
@@ -54,156 +46,113 @@ class Built:
     seconds: float
 
 
-class BuiltFiles(list):
-    """The files one build wrote (a list of Built), and the editions it loaded to make them."""
+@dataclass
+class BuildReport:
+    """What one build did: files written, files skipped as up to date, editions loaded."""
 
-    def __init__(self, built: Iterable[Built], editions: list[Edition]) -> None:
-        super().__init__(built)
-        self.editions = editions
-
-
-@dataclass(frozen=True)
-class Project:
-    """Where the inputs live: the content file's folder and the templates folder."""
-
-    templates: Path
-    content_dir: Path
-
-    @classmethod
-    def for_content(cls, content_path: Path, templates: Path | None = None) -> Project:
-        """Templates: as given, else the `templates` folder beside the content file, else ours."""
-        content_dir = content_path.resolve().parent
-        templates = templates or default_templates(content_path)
-        if not templates.is_dir():
-            raise BrochureError(f"{templates}: templates folder not found")
-        return cls(templates.resolve(), content_dir)
-
-
-@dataclass(frozen=True)
-class Job:
-    """Documents of one edition rendered together: a card sheet travels with its card."""
-
-    edition: str
-    documents: tuple[str, ...]
+    built: list[Built] = field(default_factory=list)
+    skipped: int = 0
+    editions: list[Edition] = field(default_factory=list)  # empty when nothing was loaded
 
     @property
-    def weight(self) -> int:
-        """Rough cost, so the slowest jobs start first."""
-        return 3 if "trifold" in self.documents else 1
+    def up_to_date(self) -> bool:
+        return not self.built and not self.editions
+
+    @property
+    def total(self) -> int:
+        return len(self.built) + self.skipped
 
 
-def template_context(edition: Edition, profile: Profile) -> dict:
-    content = edition.content
-    city = content.cities[edition.city] if edition.city else None
-    return {
-        "content": content,
-        "edition": edition,
-        "city": city,
-        "cities": [city] if city else list(content.cities.values()),
-        "profile": profile,
-        "qr_svg": qr_svg(content.program.phone_tel, profile.qr_ink),
-        "cmyk_profile_url": cmyk_profile().as_uri() if profile.name == "press" else None,
-    }
+@dataclass
+class Listener:
+    """What the caller hears during a build (all optional)."""
+
+    started: Callable[[int], None] = lambda count: None  # documents about to render
+    rendered: Callable[[Rendered], None] = lambda rendered: None  # one checked, not yet written
+    waiting: Callable[[str], None] = lambda message: None  # another build holds the folder
 
 
-class Pipeline:
-    """Renders any edition's documents; one per process, so fonts and caches are reused."""
+def build(
+    options: BuildOptions, listener: Listener | None = None, pool: Executor | None = None
+) -> BuildReport:
+    """Build what is stale (everything with options.force) into options.out."""
+    listener = listener or Listener()
+    plans = quick_plan(options.content)
+    with output_lock(options.out, listener.waiting):
+        remove_leftovers(options.out)
+        state = State.read(options.out, options.profile)
+        wanted = targets(options, plans) if plans is not None else None
+        todo = wanted if options.force or wanted is None else state.stale(wanted)
+        catalog_missing = options.profile.catalog and not (options.out / "index.html").exists()
+        if wanted is not None and not todo and not catalog_missing:
+            return BuildReport(skipped=len(wanted))
+        sources = _hash_sources(plans)  # before loading: an edit during the build is a change
+        editions = load_editions(options.content)
+        if wanted is None:  # the quick plan could not read the file, but the full load could
+            plans = [edition.plan for edition in editions]
+            wanted = todo = targets(options, plans)
+            sources = _hash_sources(plans)
+        rendered = render(options, editions, {t.pair for t in todo}, listener, pool)
+        return _publish(options, state, editions, wanted, rendered, sources)
 
-    def __init__(self, editions: list[Edition], project: Project, profile: Profile) -> None:
-        self.editions = {edition.name: edition for edition in editions}
-        self.project = project
-        self.profile = profile
-        roots = [project.templates, project.content_dir, *fonts.font_dirs()]
-        if profile.name == "press":
-            roots.append(cmyk_profile().parent)
-        self.renderer = Renderer(tuple(roots), project.templates.parent)
-        self._pdfs: dict[tuple[str, str], bytes] = {}
 
-    def run(self, job: Job) -> list[Output]:
-        """Every document of a job, checked; BrochureError lists all problems found."""
-        outputs, problems = [], []
-        for name in job.documents:
-            start = time.perf_counter()
-            try:
-                pdf = self.pdf(self.editions[job.edition], DOCUMENTS[name])
-            except BrochureError as exc:
-                problems += [line for line in exc.lines if line not in problems]
+def check(
+    options: BuildOptions, listener: Listener | None = None, pool: Executor | None = None
+) -> tuple[list[Edition], list[Rendered]]:
+    """Everything a build does except writing: every problem is reported, nothing is written."""
+    editions = load_editions(options.content)
+    wanted = {t.pair for t in targets(options, [e.plan for e in editions])}
+    return editions, render(options, editions, wanted, listener or Listener(), pool)
+
+
+def targets(options: BuildOptions, plans: list[EditionPlan]) -> list[Target]:
+    """Every file the options ask for, in build order: edition by edition."""
+    found = []
+    for plan in plans:
+        for spec in options.specs:
+            if not plan.makes(spec.name):
                 continue
-            thumbs = tuple(render_thumbnails(pdf)) if self.profile.name == "office" else ()
-            spec = DOCUMENTS[name]
-            outputs.append(Output(job.edition, spec, pdf, time.perf_counter() - start, thumbs))
-        if problems:
-            raise BrochureError(problems)
-        return outputs
-
-    def pdf(self, edition: Edition, spec: DocumentSpec) -> bytes:
-        key = (edition.name, spec.name)
-        if key not in self._pdfs:
-            if spec.made_from:
-                pdf = impose_cards(self.pdf(edition, DOCUMENTS[spec.made_from]), spec.duplex)
-            else:
-                pdf = self._lay_out(edition, spec)
-            check_pdf(spec, pdf, 0.0 if spec.made_from else self.profile.bleed_in)
-            self._pdfs[key] = pdf
-        return self._pdfs[key]
-
-    def _lay_out(self, edition: Edition, spec: DocumentSpec) -> bytes:
-        context = {**template_context(edition, self.profile), "document": spec}
-        html = render_html(self.project.templates, spec.template, context)
-        source = f"{self.project.templates.name}/{spec.template}"
-        document, report = self.renderer.layout(
-            html, self.project.templates, source, self.profile.pdf_variant
-        )
-        words = edition.sources[-1].resolve().relative_to(self.project.content_dir).as_posix()
-        problems = report.errors() + check_fit(spec, document, words)
-        if not problems:
-            check_page_count(spec, len(document.pages))
-            revised = edition.content.revised
-            epoch = int(datetime(revised.year, revised.month, revised.day, tzinfo=UTC).timestamp())
-            pdf = self.renderer.write(
-                document, report, self.profile.pdf_variant, spec.duplex, epoch
+            target = Target(
+                plan, spec, options.profile.output_path(options.out, plan.name, spec.name)
             )
-            problems = report.errors() + _glyph_problems(edition, report.missing_glyphs())
-        if problems:
-            label = spec.name if edition.name == "en" else f"{edition.name}: {spec.name}"
-            raise BrochureError([_prefixed(label, spec.name, p) for p in problems])
-        return pdf
+            if options.only is None or target.pair in options.only:
+                found.append(target)
+    return found
 
 
-def _glyph_problems(edition: Edition, chars: list[str]) -> list[str]:
-    """Name the content field that holds a character no font can draw."""
-    problems = []
-    for char in chars:
-        what = f"{char!r} (U+{ord(char):04X})"
-        places = [p for source in edition.sources for p in locate(source, char)]
-        problems += [
-            f"{place}: the fonts have no character {what}; remove it or ask a designer "
-            "to add a font that has it"
-            for place in places or [edition.sources[-1].name]
-        ]
-    return problems
+def render(
+    options: BuildOptions,
+    editions: list[Edition],
+    pairs: set[tuple[str, str]],
+    listener: Listener,
+    pool: Executor | None,
+) -> list[Rendered]:
+    """Render and check the (edition, document) PAIRS; every problem found, or every PDF."""
+    settings = Settings(options.templates, options.project_dir, options.profile, uuid.uuid4().hex)
+    jobs = [
+        Job(edition, group, settings)
+        for edition in editions
+        for group in _groups([d for e, d in _ordered(pairs, editions) if e == edition.name])
+    ]
+    listener.started(len(pairs))
+    rendered: dict[tuple[str, str], Rendered] = {}
+    problems: list[str] = []
+
+    def collect(result: JobResult) -> None:
+        problems.extend(line for line in result.problems if line not in problems)
+        for item in result.rendered:
+            rendered[(item.edition, item.spec.name)] = item
+            listener.rendered(item)
+
+    run_jobs(jobs, options.workers or os.cpu_count() or 1, collect, pool)
+    if problems:
+        raise BrochureError(problems)
+    return [rendered[pair] for pair in _ordered(pairs, editions)]
 
 
-def _prefixed(label: str, document: str, problem: str) -> str:
-    """Say which edition and document a problem is in, unless it already names a file."""
-    first = problem.split(":", 1)[0]
-    if first == document:
-        return f"{label}{problem[len(document) :]}"
-    return problem if "." in first or "/" in first else f"{label}: {problem}"
-
-
-# --- planning and running --------------------------------------------------------------------
-
-
-def plan(editions: list[Edition], names: list[str], profile: Profile) -> list[Job]:
-    """Jobs for the documents asked for (all when none named) in every edition that has them."""
-    wanted = [spec.name for spec in select(names, profile)]
-    jobs = []
-    for edition in editions:
-        documents = [name for name in wanted if edition.makes(name)]
-        for group in _groups(documents):
-            jobs.append(Job(edition.name, group))
-    return sorted(jobs, key=lambda job: -job.weight)
+def _ordered(pairs: set[tuple[str, str]], editions: list[Edition]) -> list[tuple[str, str]]:
+    """PAIRS edition by edition, each in the documents' own order."""
+    return [(e.name, name) for e in editions for name in DOCUMENTS if (e.name, name) in pairs]
 
 
 def _groups(documents: list[str]) -> list[tuple[str, ...]]:
@@ -215,212 +164,58 @@ def _groups(documents: list[str]) -> list[tuple[str, ...]]:
     return [tuple(group) for group in groups.values()]
 
 
-#: Per worker process: one warm pipeline per (content, project, profile), refreshed when the
-#: content files change. Long-lived workers (brochure serve) keep fonts and caches warm.
-_PIPELINES: dict[tuple, tuple[tuple, Pipeline]] = {}
+def _hash_sources(plans: list[EditionPlan] | None) -> dict[str, str]:
+    """SHA-256 of every content file, by resolved path."""
+    found: dict[str, str] = {}
+    for plan in plans or []:
+        for path in plan.sources:
+            name = str(path.resolve())
+            if name not in found:
+                try:
+                    found[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+                except OSError:
+                    found[name] = "missing"
+    return found
 
 
-_SOURCES: dict[tuple, set[Path]] = {}
-
-
-def _content_stamp(content_path: Path) -> tuple:
-    """Size and time of the content file and its translations; the list of translations is
-    re-read only when the content file itself changes."""
-    from brochure.incremental import edition_sources
-
-    own = content_path.stat()
-    key = (str(content_path), own.st_mtime_ns, own.st_size)
-    if key not in _SOURCES:
-        sources = edition_sources(content_path).values()
-        _SOURCES[key] = {path for files, _ in sources for path in files}
-    return tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in _SOURCES[key]))
-
-
-def pipeline_for(
-    content_path: Path,
-    project: Project,
-    profile: Profile,
-    editions: list[Edition] | None = None,
-) -> Pipeline:
-    """This process's pipeline for these inputs, with editions reloaded if the files changed.
-
-    EDITIONS, when the caller has just loaded them, spare loading them again.
-    """
-    key = (str(content_path.resolve()), project, profile)
-    try:
-        stamp = _content_stamp(content_path)
-    except Exception:  # unreadable: load_editions below says what is wrong
-        stamp = ()
-    known = _PIPELINES.get(key)
-    if known is None or known[0] != stamp or not stamp:
-        editions = editions if editions is not None else load_editions(content_path)
-        pipeline = known[1] if known else Pipeline(editions, project, profile)
-        pipeline.editions = {edition.name: edition for edition in editions}
-        _PIPELINES[key] = (stamp, pipeline)
-    pipeline = _PIPELINES[key][1]
-    pipeline._pdfs.clear()
-    return pipeline
-
-
-def run_job(content_path: Path, project: Project, profile: Profile, job: Job) -> list:
-    """A job in a worker process: its outputs, or the lines describing its problems."""
-    try:
-        return pipeline_for(content_path, project, profile).run(job)
-    except BrochureError as exc:
-        return exc.lines
-
-
-def start_workers(count: int) -> ProcessPoolExecutor:
-    """Worker processes that stay alive between builds (brochure serve). Spawned, not forked,
-    because the server already runs threads."""
-    context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(count, context, initializer=_start_worker, initargs=(os.getpid(),))
-
-
-def _start_worker(parent: int) -> None:
-    """Import WeasyPrint once, and leave as soon as the server is gone, however it ended."""
-    import threading
-
-    def watch_parent() -> None:
-        while os.getppid() == parent:
-            time.sleep(1)
-        os._exit(0)
-
-    threading.Thread(target=watch_parent, daemon=True).start()
-    load_weasyprint()
-
-
-def render_all(
-    content_path: Path,
+def _publish(
+    options: BuildOptions,
+    state: State,
     editions: list[Edition],
-    jobs: list[Job],
-    project: Project,
-    profile: Profile,
-    workers: int | None = None,
-    on_done: Callable[[list[Output]], None] | None = None,
-    pool: ProcessPoolExecutor | None = None,
-) -> list[Output]:
-    """Run every job, in parallel when it pays; report every problem found, then stop.
-
-    POOL: long-lived workers to use instead of forking new ones for this build.
-    """
-    workers = min(workers or os.cpu_count() or 1, len(jobs))
-    outputs: list[Output] = []
-    problems: list[str] = []
-
-    def collect(result: list[Output] | list[str]) -> None:
-        if result and isinstance(result[0], str):
-            problems.extend(line for line in result if line not in problems)
-        else:
-            outputs.extend(result)
-            if on_done and result:
-                on_done(result)
-
-    if pool is not None and jobs:
-        futures = [pool.submit(run_job, content_path, project, profile, job) for job in jobs]
-        for future in as_completed(futures):
-            collect(future.result())
-    elif workers <= 1:
-        pipeline = pipeline_for(content_path, project, profile, editions)
-        for job in jobs:
-            try:
-                collect(pipeline.run(job))
-            except BrochureError as exc:
-                collect(exc.lines)
-    else:
-        # Once here, so forked workers inherit WeasyPrint and the loaded editions.
-        pipeline_for(content_path, project, profile, editions)
-        load_weasyprint()
-        with ProcessPoolExecutor(workers, multiprocessing.get_context("fork")) as forked:
-            futures = [forked.submit(run_job, content_path, project, profile, j) for j in jobs]
-            for future in as_completed(futures):
-                collect(future.result())
-    if problems:
-        raise BrochureError(problems)
-    order = {(job.edition, name): i for i, job in enumerate(jobs) for name in job.documents}
-    return sorted(outputs, key=lambda o: order[(o.edition, o.spec.name)])
-
-
-def prepare(
-    names: list[str],
-    content_path: Path,
-    project: Project | None = None,
-    profile: Profile | None = None,
-    workers: int | None = 1,
-    only: Iterable[tuple[str, str]] | None = None,
-    on_done: Callable[[list[Output]], None] | None = None,
-    pool: ProcessPoolExecutor | None = None,
-) -> tuple[list[Edition], list[Output]]:
-    """Render and check the requested documents of every edition (or only the ONLY pairs)."""
-    project = project or Project.for_content(content_path)
-    profile = profile or Profile("office")
-    editions = load_editions(content_path)
-    jobs = plan(editions, names, profile)
-    if only is not None:
-        keep = set(only)
-        jobs = [j for j in jobs if any((j.edition, d) in keep for d in j.documents)]
-    outputs = render_all(content_path, editions, jobs, project, profile, workers, on_done, pool)
-    if only is not None:
-        outputs = [o for o in outputs if (o.edition, o.spec.name) in keep]
-    return editions, outputs
-
-
-def build(
-    names: list[str],
-    content_path: Path,
-    out_dir: Path,
-    project: Project | None = None,
-    profile: Profile | None = None,
-    workers: int | None = 1,
-    only: Iterable[tuple[str, str]] | None = None,
-    on_done: Callable[[list[Output]], None] | None = None,
-    pool: ProcessPoolExecutor | None = None,
-) -> BuiltFiles:
-    """Build the requested documents of every edition into the profile's folders under OUT."""
-    profile = profile or Profile("office")
-    editions, outputs = prepare(names, content_path, project, profile, workers, only, on_done, pool)
-    built = []
-    for output in outputs:
-        path = output_path(out_dir, profile, output.edition, output.spec.name)
-        try:
-            write_atomically(path, output.pdf)
-            for number, picture in enumerate(output.thumbs, start=1):
-                thumb = thumbnail_path(out_dir, output.edition, output.spec.name, number)
-                write_atomically(thumb, picture)
-        except OSError as exc:
-            reason = exc.strerror or str(exc)
-            raise BrochureError(
-                f"{path}: cannot write the PDF ({reason}); check the --out folder. "
-                "Files already in it were left as they were."
-            ) from None
-        built.append(
-            Built(
-                path,
-                output.edition,
-                output.spec.name,
-                output.spec.pages,
-                len(output.pdf),
-                output.seconds,
+    wanted: list[Target],
+    rendered: list[Rendered],
+    sources: dict[str, str],
+) -> BuildReport:
+    """Write every PDF, its thumbnails and the catalog together; then record what was written."""
+    by_pair = {t.pair: t for t in wanted}
+    files: list[tuple[Path, bytes]] = []
+    for item in rendered:
+        target = by_pair[(item.edition, item.spec.name)]
+        files.append((target.path, item.pdf))
+        for number, picture in enumerate(item.thumbs, start=1):
+            files.append(
+                (thumbnail_path(options.out, item.edition, item.spec.name, number), picture)
             )
-        )
-    return BuiltFiles(built, editions)
-
-
-def output_path(out_dir: Path, profile: Profile, edition: str, document: str) -> Path:
-    return profile.folder(out_dir, edition) / DOCUMENTS[document].filename
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write beside the target and rename into place: a reader never sees half a PDF."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    if options.profile.catalog:
+        files += catalog_files(options.out, editions, dict(files))
+    written = [by_pair[(item.edition, item.spec.name)] for item in rendered]
+    publish(files, options.out)
+    for item, target in zip(rendered, written, strict=True):
+        state.record(target, item.pdf, sources, item.reads)
     try:
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; handouts are for everyone to print
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        publish([(state.path, state.to_bytes())], options.out)
+    except BrochureError as exc:
+        error = BrochureError(
+            [
+                *exc.lines,
+                "The PDFs were written; the record of what was built was not, so "
+                "the next build makes them again.",
+            ]
+        )
+        error.wrote_nothing = False
+        raise error from None
+    built = [
+        Built(t.path, item.edition, item.spec.name, item.spec.pages, len(item.pdf), item.seconds)
+        for item, t in zip(rendered, written, strict=True)
+    ]
+    return BuildReport(built, len(wanted) - len(built), editions)

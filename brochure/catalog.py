@@ -7,14 +7,13 @@ print it.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import jinja2
 
-from brochure.documents import DOCUMENTS, DocumentSpec
+from brochure.documents import DOCUMENTS, DocumentSpec, Profile
 from brochure.editions import Edition
 
 TEMPLATE = Path(__file__).with_name("catalog.html.j2")
@@ -49,17 +48,22 @@ class Group:
     draft: bool
 
 
-def write_catalog(out_dir: Path, editions: list[Edition]) -> Path:
-    """Write out_dir/index.html (and any missing or stale thumbnails) for the office files."""
+def catalog_files(
+    out_dir: Path, editions: list[Edition], pending: dict[Path, bytes]
+) -> list[tuple[Path, bytes]]:
+    """index.html, plus thumbnails of PDFs already in the folder that lack them (deleted by
+    hand). PENDING are files this build is about to write: they count as there."""
+    office = Profile("office")
+    files: list[tuple[Path, bytes]] = []
     sections = []
     for language in dict.fromkeys(e.language for e in editions):
         groups = []
         for edition in (e for e in editions if e.language == language):
-            entries = [
-                _entry(out_dir, edition, spec)
-                for spec in DOCUMENTS.values()
-                if edition.makes(spec.name) and (out_dir / edition.name / spec.filename).exists()
-            ]
+            entries = []
+            for spec in DOCUMENTS.values():
+                pdf = office.output_path(out_dir, edition.name, spec.name)
+                if edition.makes(spec.name) and (pdf in pending or pdf.exists()):
+                    entries.append(_entry(out_dir, edition, spec, pending, files))
             if entries:
                 city = edition.content.cities[edition.city].name if edition.city else None
                 heading = f"{city} tri-fold" if city else "All handouts"
@@ -75,26 +79,36 @@ def write_catalog(out_dir: Path, editions: list[Edition]) -> Path:
             generated=datetime.now().strftime("%Y-%m-%d %H:%M"),
         )
     )
-    index = out_dir / "index.html"
-    tmp = index.with_name(f".index.html.{os.getpid()}.tmp")
-    tmp.write_text(html, encoding="utf-8")
-    tmp.replace(index)
-    return index
+    return [*files, (out_dir / "index.html", html.encode())]
 
 
-def _entry(out_dir: Path, edition: Edition, spec: DocumentSpec) -> Entry:
-    pdf = out_dir / edition.name / spec.filename
-    thumbs = []
+def _entry(
+    out_dir: Path,
+    edition: Edition,
+    spec: DocumentSpec,
+    pending: dict[Path, bytes],
+    files: list[tuple[Path, bytes]],
+) -> Entry:
+    pdf = Profile("office").output_path(out_dir, edition.name, spec.name)
+    data = pending.get(pdf)
+    size = len(data) if data is not None else pdf.stat().st_size
+    paths = [thumbnail_path(out_dir, edition.name, spec.name, n) for n in range(1, spec.pages + 1)]
+    if not all(p in pending or p.exists() for p in paths):
+        pictures = render_thumbnails(data if data is not None else pdf.read_bytes())
+        files += list(zip(paths, pictures, strict=False))
     language = LANGUAGE_NAMES.get(edition.language, edition.language)
-    pictures = thumbnails(pdf, out_dir / "thumbs" / edition.name, spec.pages)
-    for number, thumb in enumerate(pictures, start=1):
-        alt = f"{spec.title}, page {number} of {spec.pages} ({language})"
-        thumbs.append((thumb.relative_to(out_dir).as_posix(), alt))
+    thumbs = [
+        (
+            path.relative_to(out_dir).as_posix(),
+            f"{spec.title}, page {n} of {spec.pages} ({language})",
+        )
+        for n, path in enumerate(paths, start=1)
+    ]
     return Entry(
         spec,
         pdf.relative_to(out_dir).as_posix(),
         spec.pages,
-        max(1, round(pdf.stat().st_size / 1024)),
+        max(1, round(size / 1024)),
         thumbs,
     )
 
@@ -120,20 +134,6 @@ def render_thumbnails(pdf: bytes) -> list[bytes]:
         return pictures
     finally:
         document.close()
-
-
-def thumbnails(pdf: Path, folder: Path, pages: int) -> list[Path]:
-    """One PNG per page, rendered here only when missing or older than the PDF."""
-    paths = [folder / f"{pdf.stem}-{number}.png" for number in range(1, pages + 1)]
-    stamp = pdf.stat().st_mtime_ns
-    if all(p.exists() and p.stat().st_mtime_ns >= stamp for p in paths):
-        return paths
-    folder.mkdir(parents=True, exist_ok=True)
-    for path, picture in zip(paths, render_thumbnails(pdf.read_bytes()), strict=False):
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(picture)
-        tmp.replace(path)
-    return paths
 
 
 def _environment() -> jinja2.Environment:

@@ -9,9 +9,9 @@ import sys
 import time
 from pathlib import Path
 
-from brochure.documents import DOCUMENTS, PROFILES, Profile
+from brochure.documents import DOCUMENTS, OFFICE, PROFILES, Profile
 from brochure.errors import BrochureError
-from brochure.paths import default_templates
+from brochure.options import BuildOptions
 
 NOTHING_WRITTEN = "Nothing was written; the PDFs already in the output folder are unchanged."
 TEMPLATES_HELP = "default: the templates folder beside the content file, else the built-in one"
@@ -62,29 +62,42 @@ def main(argv: list[str] | None = None) -> int:
         cli.error("--proof goes with --profile press (marks sit in the bleed)")
     if getattr(args, "workers", None) is not None and args.workers < 1:
         cli.error("--workers must be 1 or more")
+    unknown = [d for d in getattr(args, "documents", []) if d not in DOCUMENTS]
+    if unknown:
+        cli.error(f"unknown document: {', '.join(unknown)} (choose from: {', '.join(DOCUMENTS)})")
     try:
         if args.command == "list":
             return list_documents()
         if args.command == "serve":
             from brochure.serve import serve
 
-            templates = (args.templates or default_templates(args.content)).resolve()
-            return serve(args.content, templates, args.out, args.host, args.port, say=_say)
+            return serve(options_from(args, OFFICE), args.host, args.port, say=_say)
         profile = Profile(args.profile, proof=getattr(args, "proof", False))
+        options = options_from(args, profile)
         if args.command == "preview":
-            return run_preview(args, profile)
+            return run_preview(args, options)
         if args.command == "check":
-            return run_check(args, profile)
-        return run_build(args, profile)
+            return run_check(options)
+        return run_build(options)
     except BrochureError as exc:
         for line in exc.lines:
             print(line, file=sys.stderr)
-        if args.command == "build":
-            print(
-                "Nothing was written; the PDFs already in the output folder are unchanged.",
-                file=sys.stderr,
-            )
+        if args.command == "build" and exc.wrote_nothing:
+            print(NOTHING_WRITTEN, file=sys.stderr)
         return 1
+
+
+def options_from(args: argparse.Namespace, profile: Profile) -> BuildOptions:
+    """The one options object every command builds with."""
+    return BuildOptions.create(
+        args.content,
+        args.templates,
+        getattr(args, "out", Path("build")),
+        profile,
+        documents=tuple(getattr(args, "documents", ())),
+        workers=getattr(args, "workers", None),
+        force=getattr(args, "force", False),
+    )
 
 
 def _say(message: str) -> None:
@@ -101,84 +114,66 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def run_check(args: argparse.Namespace, profile: Profile) -> int:
-    from brochure.build import Project, prepare
+def run_check(options: BuildOptions) -> int:
+    from brochure.build import check
 
-    project = Project.for_content(args.content, args.templates)
-    editions, outputs = prepare(args.documents, args.content, project, profile, args.workers)
-    for output in outputs:
-        print(f"ok  {output.edition:<18} {output.spec.name:<18} every box fits")
+    editions, rendered = check(options)
+    for item in rendered:
+        print(f"ok  {item.edition:<18} {item.spec.name:<18} every box fits")
     warn_drafts(editions)
     print(
-        f"{args.content}: no problems found in {plural(len(outputs), 'document')}; "
+        f"{options.content}: no problems found in {plural(len(rendered), 'document')}; "
         "nothing was written"
     )
     return 0
 
 
-def run_preview(args: argparse.Namespace, profile: Profile) -> int:
+def run_preview(args: argparse.Namespace, options: BuildOptions) -> int:
     """Render one document of one edition and draw the guides over each page."""
-    from brochure.build import Project, prepare
+    from brochure.build import check
     from brochure.preview import preview_pages
 
-    project = Project.for_content(args.content, args.templates)
-    editions, outputs = prepare(
-        [args.document], args.content, project, profile, 1, only=[(args.edition, args.document)]
-    )
-    if not outputs:
+    only = frozenset({(args.edition, args.document)})
+    editions, rendered = check(options.but(documents=(args.document,), only=only, workers=1))
+    if not rendered:
         names = ", ".join(e.name for e in editions if e.makes(args.document))
         raise BrochureError(
             f"no edition {args.edition!r} has a {args.document}; choose from: {names}"
         )
-    folder = profile.folder(args.out / "preview", args.edition)
-    for path in preview_pages(outputs[0].pdf, outputs[0].spec, profile.bleed_in, folder):
+    folder = options.profile.folder(options.out / "preview", args.edition)
+    for path in preview_pages(rendered[0].pdf, rendered[0].spec, options.profile.bleed_in, folder):
         print(path)
     return 0
 
 
-def run_build(args: argparse.Namespace, profile: Profile) -> int:
-    """Skip what is up to date (without importing WeasyPrint), build the rest, then record it."""
-    from brochure.incremental import build_changed
+def run_build(options: BuildOptions) -> int:
+    """Skip what is up to date (without importing WeasyPrint), build the rest, then say what
+    was written: a line per file only once it is really on disk."""
+    from brochure.build import Listener, build
 
     start = time.perf_counter()
-    templates = (args.templates or default_templates(args.content)).resolve()
     bar = Progress(0)
-
-    def finished(outputs: list) -> None:
-        from brochure.build import output_path
-
-        for output in outputs:
-            path = output_path(args.out, profile, output.edition, output.spec.name)
-            bar.clear()
-            print(
-                f"{output.edition:<16} {output.spec.name:<18} "
-                f"{plural(output.spec.pages, 'page'):<8} {len(output.pdf) / 1024:4.0f} KB "
-                f"{output.seconds:5.2f} s  {path}",
-                flush=True,
-            )
-            bar.step()
-
-    result = build_changed(
-        args.content,
-        templates,
-        args.out,
-        profile,
-        args.documents,
-        args.workers,
-        args.force,
-        finished,
-        bar.start,
+    listener = Listener(
+        started=bar.start,
+        rendered=lambda _item: bar.step(),
+        waiting=lambda message: (bar.clear(), print(message, file=sys.stderr, flush=True)),
     )
-    if result.up_to_date:
-        print(f"up to date: {plural(len(result.targets), 'file')} in {args.out}, nothing changed")
-        return 0
+    report = build(options, listener)
     bar.clear()
-    warn_drafts(result.editions)
-    size = sum(b.size for b in result.built)
+    if report.up_to_date:
+        print(f"up to date: {plural(report.skipped, 'file')} in {options.out}, nothing changed")
+        return 0
+    for item in report.built:
+        print(
+            f"{item.edition:<16} {item.document:<18} {plural(item.pages, 'page'):<8} "
+            f"{item.size / 1024:4.0f} KB {item.seconds:5.2f} s  {item.path}"
+        )
+    warn_drafts(report.editions)
+    size = sum(b.size for b in report.built)
     print(
-        f"wrote {plural(len(result.built), 'file')} ({size / 1024:.0f} KB) to {args.out} in "
+        f"wrote {plural(len(report.built), 'file')} ({size / 1024:.0f} KB) to {options.out} in "
         f"{time.perf_counter() - start:.1f} s"
-        + (f"; {result.skipped} up to date" if result.skipped else "")
+        + (f"; {report.skipped} up to date" if report.skipped else "")
     )
     return 0
 

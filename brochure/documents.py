@@ -120,6 +120,24 @@ DOCUMENTS: dict[str, DocumentSpec] = {
 
 
 @dataclass(frozen=True)
+class ProfileRules:
+    """What differs between the office printer and the print shop, asked of the profile."""
+
+    bleed_in: float  # background colours run this far past the trim, so a cut never shows white
+    pdf_variant: str  # office: tagged for screen readers; press: PDF/X-4 for print shops
+    qr_ink: str  # pure black: RGB for the office, CMYK black for the press
+    colour_profile: bool  # names a CMYK output intent (needs the ICC profile file)
+    catalog: bool  # thumbnails and build/index.html for the front desk
+    subfolder: str  # under the output folder; "" for the office files
+
+
+RULES = {
+    "office": ProfileRules(0.0, "pdf/ua-1", "#000", False, True, ""),
+    "press": ProfileRules(0.125, "pdf/x-4", "device-cmyk(0 0 0 1)", True, False, "press"),
+}
+
+
+@dataclass(frozen=True)
 class Profile:
     """How a file is made: for the office printer, or for a print shop."""
 
@@ -127,32 +145,46 @@ class Profile:
     proof: bool = False  # press only: crop and fold marks, for checking by eye
 
     @property
+    def rules(self) -> ProfileRules:
+        return RULES[self.name]
+
+    @property
     def bleed_in(self) -> float:
-        """Press files run background colours 1/8 in past the trim so a cut never shows white."""
-        return 0.125 if self.name == "press" else 0.0
+        return self.rules.bleed_in
 
     @property
     def pdf_variant(self) -> str:
-        """Office files are tagged for screen readers; press files are PDF/X-4 for print shops."""
-        return "pdf/x-4" if self.name == "press" else "pdf/ua-1"
+        return self.rules.pdf_variant
 
     @property
     def qr_ink(self) -> str:
-        """QR modules in pure black: RGB for the office, CMYK black for the press."""
-        return "device-cmyk(0 0 0 1)" if self.name == "press" else "#000"
+        return self.rules.qr_ink
+
+    @property
+    def colour_profile(self) -> bool:
+        return self.rules.colour_profile
+
+    @property
+    def catalog(self) -> bool:
+        return self.rules.catalog
 
     def folder(self, out_dir: Path, edition: str) -> Path:
-        if self.proof:
-            return out_dir / "proof" / edition
-        return out_dir / "press" / edition if self.name == "press" else out_dir / edition
+        """Proofs never land where shop files are, so a file with marks is not sent by mistake."""
+        sub = "proof" if self.proof else self.rules.subfolder
+        return out_dir / sub / edition if sub else out_dir / edition
+
+    def output_path(self, out_dir: Path, edition: str, document: str) -> Path:
+        """The one place an output PDF's path is decided."""
+        return self.folder(out_dir, edition) / DOCUMENTS[document].filename
 
 
-PROFILES = ("office", "press")
+PROFILES = tuple(RULES)
+OFFICE = Profile("office")
 
 
 def select(names: list[str], profile: Profile | None = None) -> list[DocumentSpec]:
     """The documents asked for, in build order, that this profile makes (all when none named)."""
-    profile = profile or Profile("office")
+    profile = profile or OFFICE
     unknown = [n for n in names if n not in DOCUMENTS]
     if unknown:
         known = ", ".join(DOCUMENTS)

@@ -25,6 +25,7 @@ from brochure.content import (
     validate_content,
 )
 from brochure.errors import BrochureError
+from brochure.plan import EditionPlan, edition_plans, translation_path
 
 #: Written once in content.yml and shared by every edition; a translation must not repeat them.
 SHARED = {("program", "phone"), ("translations",), ("city_editions",), ("draft_band",)}
@@ -44,15 +45,24 @@ class Review(Model):
 
 @dataclass(frozen=True)
 class Edition:
-    """One set of handouts: a language, and for city tri-folds, a city."""
+    """An edition's plan (name, files, documents) with its validated words."""
 
-    name: str  # folder under build/: "en", "es", "pt-BR", "en-worcester"
+    plan: EditionPlan
     content: Content
-    sources: tuple[Path, ...]  # the files its words come from
     reviewed: bool = True
-    city: str | None = None
-    documents: tuple[str, ...] | None = None  # None: every document
     review_note: str = field(default="", compare=False)
+
+    @property
+    def name(self) -> str:
+        return self.plan.name
+
+    @property
+    def sources(self) -> tuple[Path, ...]:
+        return self.plan.sources
+
+    @property
+    def city(self) -> str | None:
+        return self.plan.city
 
     @property
     def language(self) -> str:
@@ -63,52 +73,53 @@ class Edition:
         return not self.reviewed
 
     def makes(self, document: str) -> bool:
-        return self.documents is None or document in self.documents
+        return self.plan.makes(document)
 
 
 def load_editions(path: Path) -> list[Edition]:
     """Every edition content.yml describes; every problem in every file is reported at once."""
     data, lines = read_yaml(path)
     english = validate_content(data, lines, path.name)
-    languages = [Edition(english.language, english, (path,))]
     problems: list[str] = []
+    for city in english.city_editions:
+        if city not in english.cities:
+            problems.append(
+                f"{path.name}:{line_for(('city_editions',), lines)}: city_editions: {city!r} is "
+                f"not one of the cities ({', '.join(english.cities)})"
+            )
+    files: dict[str, Path] = {}
     for language, relative in english.translations.items():
         try:
-            languages.append(_load_translation(path, data, language, relative))
+            line = line_for(("translations", language), lines)
+            files[language] = translation_path(path, language, relative, line)
         except BrochureError as exc:
             problems += exc.lines
     if problems:
         raise BrochureError(problems)
-    editions = list(languages)
-    for city in english.city_editions:
-        if city not in english.cities:
-            where = line_for(("city_editions",), lines)
-            raise BrochureError(
-                f"{path.name}:{where}: city_editions: {city!r} is not one of the cities "
-                f"({', '.join(english.cities)})"
-            )
-        editions += [
-            Edition(
-                f"{base.name}-{city}",
-                base.content,
-                base.sources,
-                base.reviewed,
-                city=city,
-                documents=("trifold",),
-            )
-            for base in languages
-        ]
-    return editions
+    words: dict[str, tuple[Content, Review]] = {english.language: (english, Review(reviewed=True))}
+    for language, file in files.items():
+        try:
+            words[language] = _load_translation(path, data, language, file)
+        except BrochureError as exc:
+            problems += exc.lines
+    if problems:
+        raise BrochureError(problems)
+    plans = edition_plans(path, english.language, files, english.city_editions)
+    return [
+        Edition(plan, words[plan.language][0], *_review_state(words[plan.language][1]))
+        for plan in plans
+    ]
 
 
-def _load_translation(main: Path, english: dict, language: str, relative: str) -> Edition:
-    folder = main.parent.resolve()
-    path = (folder / relative).resolve()
-    name = Path(relative).as_posix()
-    if not path.is_relative_to(folder):
-        raise BrochureError(
-            f"{main.name}: translations.{language}: {relative!r} is outside the project folder"
-        )
+def _review_state(review: Review) -> tuple[bool, str]:
+    return review.reviewed, review.note or ""
+
+
+def _load_translation(
+    main: Path, english: dict, language: str, path: Path
+) -> tuple[Content, Review]:
+    """A translation overlaid on content.yml, validated like it; PATH is already confined."""
+    name = path.relative_to(main.resolve().parent).as_posix()
     data, lines = read_yaml(path, name)
     if not isinstance(data, dict):
         raise BrochureError(f"{name}:1: (top level): must be a mapping")
@@ -124,8 +135,7 @@ def _load_translation(main: Path, english: dict, language: str, relative: str) -
         raise BrochureError(problems)
     merged = overlay(english, {k: v for k, v in data.items() if k not in TRANSLATION_ONLY})
     merged["language"] = language
-    content = validate_content(merged, lines, name)
-    return Edition(language, content, (main, path), review.reviewed, review_note=review.note or "")
+    return validate_content(merged, lines, name), review
 
 
 def _review(raw: Any, lines: dict, name: str, problems: list[str]) -> Review:

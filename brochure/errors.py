@@ -4,6 +4,9 @@
 class BrochureError(Exception):
     """A problem the user can fix; its lines are printed as they are, without a traceback."""
 
+    #: Whether the output folder is exactly as it was (the command line then says so).
+    wrote_nothing = True
+
     def __init__(self, lines: list[str] | str):
         self.lines = [lines] if isinstance(lines, str) else list(lines)
         super().__init__("\n".join(self.lines))

@@ -42,6 +42,8 @@ class Fetched:
 
     urls: list[str] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)
+    #: Local files read, by path, with the SHA-256 of the bytes handed to WeasyPrint.
+    hashes: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -50,7 +52,18 @@ class Renderer:
 
     roots: tuple[Path, ...]  # the only folders documents may read files from
     name_base: Path  # messages name files relative to this folder
+    #: WeasyPrint's image cache (pictures by URL). It remembers failed loads and old pictures,
+    #: so it lives for one build only (see start_build).
     cache: dict = field(default_factory=dict)
+    build_id: str = ""
+
+    def start_build(self, build_id: str) -> None:
+        """Forget what files held in earlier builds: images, and fonts loaded by @font-face
+        (WeasyPrint keeps those per font configuration, keyed by the rule, not the file)."""
+        if build_id != self.build_id:
+            self.build_id = build_id
+            self.cache = {}
+            self.__dict__.pop("font_config", None)
 
     @cached_property
     def weasyprint(self) -> Any:
@@ -229,21 +242,45 @@ def _local_path(url: str) -> Path | None:
     return Path(unquote(parts.path)).resolve()
 
 
+#: Larger files are not pictures or stylesheets for a handout; refusing them keeps a mistaken
+#: link to a huge file (or /dev/zero through a link) from eating the machine's memory.
+MAX_FETCH_BYTES = 32 * 1024 * 1024
+
+
 def make_fetcher(weasyprint: Any, roots: tuple[Path, ...], fetched: Fetched) -> Any:
-    """A URL fetcher that reads data: URLs and files under our roots, and nothing else."""
+    """A URL fetcher that reads data: URLs and regular files under our roots, nothing else.
+
+    It reads local files itself, so it can confine them before reading, and record a hash of
+    exactly the bytes used (the incremental check compares those next time).
+    """
+    import mimetypes
+    import stat
+
     resolved = tuple(r.resolve() for r in roots)
 
     class ProjectFetcher(weasyprint.URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> Any:
             scheme = urlsplit(url).scheme
-            if scheme != "data":
-                fetched.urls.append(url)
-            if scheme not in ("data", "file"):
+            if scheme == "data":
+                return super().fetch(url, headers)
+            fetched.urls.append(url)
+            if scheme != "file":
                 return refuse(url, "only files inside the project can be used, not web addresses")
             path = _local_path(url)
-            if scheme == "file" and not any(path.is_relative_to(r) for r in resolved):
+            if path is None or not any(path.is_relative_to(r) for r in resolved):
                 return refuse(url, "this file is outside the project; copy it in first")
-            return super().fetch(url, headers)
+            try:
+                info = path.stat()
+            except OSError:
+                raise FileNotFoundError(f"No such file: {path}") from None
+            if not stat.S_ISREG(info.st_mode):
+                return refuse(url, "this is not a regular file (a folder, a pipe or a device?)")
+            if info.st_size > MAX_FETCH_BYTES:
+                return refuse(url, f"the file is over {MAX_FETCH_BYTES // 2**20} MB")
+            data = path.read_bytes()
+            fetched.hashes[str(path)] = hashlib.sha256(data).hexdigest()
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return weasyprint.urls.URLFetcherResponse(path.as_uri(), data, {"Content-Type": kind})
 
     def refuse(url: str, why: str) -> Any:
         fetched.refused.append((url, f"refused to load: {why}"))

@@ -8,19 +8,53 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from brochure.errors import BrochureError
 
 
+class TemplateOutside(jinja2.TemplateNotFound):
+    """A template name that leads out of the templates folder (through a link, for one)."""
+
+
+class ConfinedLoader(jinja2.FileSystemLoader):
+    """Loads templates only from inside one folder, and remembers which ones a render used.
+
+    Jinja follows symbolic links; a link to /etc inside templates/ would print system files
+    into a handout. Every use of a template, compiled or cached, passes through here or
+    through the `uptodate` check returned with it, so `used` is exact for each render.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder)
+        self.root = folder.resolve()
+        self.used: set[str] = set()
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple:
+        source, filename, uptodate = super().get_source(environment, template)
+        target = Path(filename).resolve()
+        if not target.is_relative_to(self.root):
+            raise TemplateOutside(template, f"{template} leads outside the templates folder")
+        self.used.add(template)
+
+        def still_current() -> bool:
+            self.used.add(template)
+            return bool(uptodate and uptodate()) and Path(filename).resolve() == target
+
+        return source, filename, still_current
+
+
 @cache
 def environment(templates: Path) -> jinja2.Environment:
-    """One environment per template folder, so compiled templates are reused between documents.
+    """One environment per template folder (a handful per process), so compiled templates are
+    reused between documents.
 
-    StrictUndefined turns a misspelt variable into an error instead of an empty gap on paper;
-    autoescape keeps content text from ever being read as markup.
+    Sandboxed: a template can read the content it is given, never Python's internals (no
+    `cycler.__init__.__globals__`). StrictUndefined turns a misspelt variable into an error
+    instead of an empty gap on paper; autoescape keeps content text from ever being markup.
     """
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates),
+    return ImmutableSandboxedEnvironment(
+        loader=ConfinedLoader(templates),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -29,18 +63,44 @@ def environment(templates: Path) -> jinja2.Environment:
     )
 
 
+def templates_used(templates: Path) -> list[str]:
+    """The templates the last render from this folder used (in this process)."""
+    loader = environment(templates).loader
+    assert isinstance(loader, ConfinedLoader)
+    return sorted(loader.used)
+
+
 def render_html(templates: Path, name: str, context: dict[str, Any]) -> str:
     """Render templates/NAME; template mistakes become `templates/NAME:LINE: message`."""
     env = environment(templates)
+    loader = env.loader
+    assert isinstance(loader, ConfinedLoader)
+    loader.used.clear()
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
         where = _where(templates, exc.name or name)
         raise BrochureError(f"{where}:{exc.lineno}: {exc.message}") from None
+    except TemplateOutside as exc:
+        where, line = _template_frame(exc, templates, name)
+        raise BrochureError(
+            f"{where}:{line}: {exc.name!r} leads outside the {templates.name} folder (a link "
+            f"to another place?); only files inside {templates.name}/ can be used"
+        ) from None
     except jinja2.TemplateNotFound as exc:
         where, line = _template_frame(exc, templates, name)
         raise BrochureError(f"{where}:{line}: template not found: {exc.name}") from None
-    except Exception as exc:  # any mistake inside a template: name its line, not ours
+    except SecurityError as exc:
+        where, line = _template_frame(exc, templates, name)
+        raise BrochureError(
+            f"{where}:{line}: not allowed in a template ({exc}); templates may only show the "
+            "content they are given"
+        ) from None
+    except jinja2.TemplateError as exc:
+        where, line = _template_frame(exc, templates, name)
+        raise BrochureError(f"{where}:{line}: {_plain(exc)}") from None
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError, ZeroDivisionError) as exc:
+        # A mistake in an expression the designer wrote: name its line, not ours.
         where, line = _template_frame(exc, templates, name)
         raise BrochureError(f"{where}:{line}: {_plain(exc)}") from None
 

@@ -15,10 +15,11 @@ import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from brochure.documents import Profile
+from brochure.build import build
 from brochure.errors import BrochureError
 from brochure.fonts import font_files
-from brochure.incremental import build_changed, edition_sources
+from brochure.options import BuildOptions
+from brochure.plan import quick_plan
 
 POLL_SECONDS = 0.1
 
@@ -129,15 +130,27 @@ class Handler(SimpleHTTPRequestHandler):
         pass
 
 
-def watched_files(content: Path, templates: Path, fonts: list[Path]) -> list[Path]:
+def watched_files(options: BuildOptions, fonts: list[Path]) -> list[Path]:
     """content.yml, the translations it names, every template and stylesheet, the fonts."""
-    files = {content}
+    files = {options.content}
+    for plan in quick_plan(options.content) or []:  # unreadable: still watched; build says why
+        files.update(plan.sources)
+    files.update(recorded_reads(options.out))
+    templates = sorted(p for p in options.templates.rglob("*") if p.is_file())
+    return [*sorted(files), *templates, *fonts]
+
+
+def recorded_reads(out: Path) -> set[Path]:
+    """Files the last builds read besides templates (a picture beside content.yml, say)."""
+    import json
+
+    from brochure.incremental import STATE_FILE
+
     try:
-        for sources, _documents in edition_sources(content).values():
-            files.update(sources)
-    except Exception:  # a broken content.yml is still watched; the build reports the problem
-        pass
-    return [*sorted(files), *sorted(p for p in templates.rglob("*") if p.is_file()), *fonts]
+        entries = json.loads((out / STATE_FILE).read_text(encoding="utf-8")).get("files", {})
+        return {Path(p) for entry in entries.values() for p in entry.get("reads", [])}
+    except (OSError, ValueError, AttributeError, TypeError):
+        return set()  # no build yet, or a state file the next build replaces
 
 
 def stamps(files: list[Path]) -> dict[Path, int]:
@@ -151,9 +164,7 @@ def stamps(files: list[Path]) -> dict[Path, int]:
 
 
 def serve(
-    content: Path,
-    templates: Path,
-    out_dir: Path,
+    options: BuildOptions,
     host: str = "127.0.0.1",
     port: int = 8000,
     say=print,
@@ -163,14 +174,14 @@ def serve(
     import os
     import signal
 
-    from brochure.build import start_workers
+    from brochure.workers import start_workers
 
     # A polite stop (SIGTERM, as from a test or a service manager) ends like Ctrl-C, so the
     # worker processes are shut down too.
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)
 
-    profile = Profile("office")
+    out_dir = options.out
     hub = Hub()
     out_dir.mkdir(parents=True, exist_ok=True)
     # Workers that live as long as the server: each keeps WeasyPrint, fonts and caches warm.
@@ -179,7 +190,7 @@ def serve(
     def rebuild(reason: str) -> None:
         start = time.perf_counter()
         try:
-            result = build_changed(content, templates, out_dir, profile, [], pool=pool)
+            result = build(options, pool=pool)
         except BrochureError as exc:
             text = "\n".join(exc.lines)
             say(f"problem ({reason}):\n{text}")
@@ -193,7 +204,7 @@ def serve(
     # The baseline is taken before the first build, so a save made while it runs (or before
     # the loop starts) is still seen as a change.
     fonts = font_files()  # they come from installed packages: the list does not change
-    seen = stamps(watched_files(content, templates, fonts))
+    seen = stamps(watched_files(options, fonts))
     rebuild("start")
     handler = functools.partial(Handler, directory=str(out_dir))
     Handler.hub = hub
@@ -207,7 +218,7 @@ def serve(
     try:
         while not stop.is_set():
             time.sleep(POLL_SECONDS)
-            now = stamps(watched_files(content, templates, fonts))
+            now = stamps(watched_files(options, fonts))
             if now != seen:
                 changed = [p.name for p in now if now.get(p) != seen.get(p)]
                 seen = now

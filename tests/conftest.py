@@ -7,9 +7,15 @@ import pytest
 from brochure.build import build
 from brochure.content import load_content
 from brochure.documents import Profile
+from brochure.options import BuildOptions
 from brochure.paths import PROJECT_ROOT
 
 CONTENT = PROJECT_ROOT / "content.yml"
+
+
+def build_into(out: Path, content: Path = CONTENT, **choices) -> list:
+    """Build through the same options object the command line makes; the files written."""
+    return build(BuildOptions.create(content, out=out, **choices)).built
 
 
 @pytest.fixture(scope="session")
@@ -24,7 +30,7 @@ def english(results) -> dict[str, Path]:
 @pytest.fixture(scope="session")
 def built_all(tmp_path_factory):
     """Every edition's documents, built once for the whole session from the real content.yml."""
-    return build([], CONTENT, tmp_path_factory.mktemp("build"), workers=None)
+    return build_into(tmp_path_factory.mktemp("build"))
 
 
 @pytest.fixture(scope="session")
@@ -36,14 +42,14 @@ def built(built_all) -> dict[str, Path]:
 @pytest.fixture(scope="session")
 def built_press(tmp_path_factory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("press")
-    return english(build([], CONTENT, out, profile=Profile("press"), workers=None))
+    return english(build_into(out, profile=Profile("press")))
 
 
 @pytest.fixture(scope="session")
 def built_proof(tmp_path_factory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("proof")
     profile = Profile("press", proof=True)
-    return english(build([], CONTENT, out, profile=profile, workers=None))
+    return english(build_into(out, profile=profile))
 
 
 def pytest_addoption(parser):

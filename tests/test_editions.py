@@ -170,7 +170,7 @@ def test_translation_file_outside_the_project_is_refused(project_copy):
     with pytest.raises(BrochureError) as info:
         load_editions(project_copy)
     assert info.value.lines == [
-        "content.yml: translations.es: '../../etc/es.yml' is outside the project folder"
+        "content.yml:17: translations.es: '../../etc/es.yml' is outside the project folder"
     ]
 
 

@@ -11,9 +11,8 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
-from brochure.build import build
 from brochure.documents import Profile
-from tests.conftest import CONTENT
+from tests.conftest import build_into
 from tests.pdfread import embedded_fonts, render
 
 IN = 72
@@ -186,8 +185,8 @@ def test_office_ink_stays_a_quarter_inch_inside_the_trim(built):
 
 @pytest.mark.parametrize("profile", [Profile("office"), Profile("press")])
 def test_identical_input_gives_identical_bytes(tmp_path, profile):
-    first = build([], CONTENT, tmp_path / "a", profile=profile)
-    second = build([], CONTENT, tmp_path / "b", profile=profile)
+    first = build_into(tmp_path / "a", profile=profile)
+    second = build_into(tmp_path / "b", profile=profile)
     assert len(first) == len(second) >= 3
     for a, b in zip(first, second, strict=True):
         assert a.path.read_bytes() == b.path.read_bytes(), a.path.name

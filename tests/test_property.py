@@ -14,9 +14,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from brochure.build import prepare
+from brochure.build import check
 from brochure.documents import DOCUMENTS
 from brochure.errors import BrochureError
+from brochure.options import BuildOptions
 
 BASE = yaml.safe_load((Path(__file__).parent / "corpus" / "base.yml").read_text())
 
@@ -87,7 +88,7 @@ def test_random_content_builds_or_fails_with_a_documented_message(data):
         path = Path(folder) / "content.yml"
         path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
         try:
-            _, outputs = prepare([], path)
+            _, outputs = check(BuildOptions.create(path))
         except BrochureError as exc:
             kinds = {"overflows": "fit", "no character": "glyph", "empty": "empty"}
             event(next((k for m, k in kinds.items() if m in exc.lines[0]), "other content"))

@@ -1,0 +1,191 @@
+"""One PDF, start to end: template context -> HTML (Jinja) -> pages (WeasyPrint) -> fit and
+page checks -> PDF bytes -> read back and checked. A card sheet is imposed from its card.
+
+A worker process keeps one Pipeline for all its jobs, so fonts and compiled templates stay
+warm; the image cache lives for one build only, so a changed picture is never served stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from brochure import fonts
+from brochure.catalog import render_thumbnails
+from brochure.check import check_fit, check_page_count, check_pdf
+from brochure.content import locate
+from brochure.documents import DOCUMENTS, DocumentSpec, Profile
+from brochure.editions import Edition
+from brochure.errors import BrochureError
+from brochure.impose import impose_cards
+from brochure.paths import cmyk_profile
+from brochure.pdf import Renderer
+from brochure.qr import qr_svg
+from brochure.render import render_html, templates_used
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every job of one build shares. Picklable, so spawned workers receive it too."""
+
+    templates: Path
+    project_dir: Path
+    profile: Profile
+    build_id: str  # a new build: caches of file contents start empty
+
+    @property
+    def renderer_key(self) -> tuple:
+        """What a warm renderer depends on: the folders it may read and the profile."""
+        return (self.templates, self.project_dir, self.profile)
+
+
+@dataclass(frozen=True)
+class Job:
+    """Documents of one edition rendered together: a card sheet travels with its card."""
+
+    edition: Edition
+    documents: tuple[str, ...]
+    settings: Settings
+
+    @property
+    def weight(self) -> int:
+        """Rough cost, so the slowest jobs start first."""
+        return 3 if "trifold" in self.documents else 1
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One checked PDF, in memory, ready to write."""
+
+    edition: str
+    spec: DocumentSpec
+    pdf: bytes
+    seconds: float
+    thumbs: tuple[bytes, ...] = ()  # PNG per page, for the catalog
+    #: Every file the document was made from, with the SHA-256 of what was read: templates,
+    #: stylesheets, images, fonts loaded by CSS. The incremental check re-hashes these.
+    reads: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """What a worker sends back: the PDFs it made, or every problem it found."""
+
+    job_documents: tuple[tuple[str, str], ...]
+    rendered: tuple[Rendered, ...] = ()
+    problems: tuple[str, ...] = ()
+
+
+def template_context(edition: Edition, spec: DocumentSpec, profile: Profile) -> dict:
+    """What a template can use: the words, the edition, the document's geometry, the QR code."""
+    content = edition.content
+    city = content.cities[edition.city] if edition.city else None
+    return {
+        "content": content,
+        "edition": edition,
+        "city": city,
+        "cities": [city] if city else list(content.cities.values()),
+        "profile": profile,
+        "document": spec,
+        "qr_svg": qr_svg(content.program.phone_tel, profile.qr_ink),
+        "cmyk_profile_url": cmyk_profile().as_uri() if profile.colour_profile else None,
+    }
+
+
+@dataclass
+class Pipeline:
+    """Makes any edition's documents for one build's settings."""
+
+    settings: Settings
+    renderer: Renderer = field(init=False)
+
+    def __post_init__(self) -> None:
+        roots = [self.settings.templates, self.settings.project_dir, *fonts.font_dirs()]
+        if self.settings.profile.colour_profile:
+            roots.append(cmyk_profile().parent)
+        self.renderer = Renderer(tuple(roots), self.settings.templates.parent)
+
+    def run(self, job: Job) -> JobResult:
+        """Every document of a job, checked; problems are collected, never raised."""
+        made: dict[str, Rendered] = {}
+        problems: list[str] = []
+        pairs = tuple((job.edition.name, name) for name in job.documents)
+        for name in job.documents:
+            try:
+                made[name] = self.make(job.edition, DOCUMENTS[name], made)
+            except BrochureError as exc:
+                problems += [line for line in exc.lines if line not in problems]
+        if problems:
+            return JobResult(pairs, problems=tuple(problems))
+        return JobResult(pairs, rendered=tuple(made[name] for name in job.documents))
+
+    def make(self, edition: Edition, spec: DocumentSpec, made: dict[str, Rendered]) -> Rendered:
+        start = time.perf_counter()
+        profile = self.settings.profile
+        if spec.made_from:
+            card = made.get(spec.made_from) or self.make(edition, DOCUMENTS[spec.made_from], made)
+            made[spec.made_from] = card
+            pdf, reads = impose_cards(card.pdf, spec.duplex), card.reads
+        else:
+            pdf, reads = self.lay_out(edition, spec)
+        check_pdf(spec, pdf, 0.0 if spec.made_from else profile.bleed_in)
+        thumbs = tuple(render_thumbnails(pdf)) if profile.catalog else ()
+        return Rendered(edition.name, spec, pdf, time.perf_counter() - start, thumbs, reads)
+
+    def lay_out(self, edition: Edition, spec: DocumentSpec) -> tuple[bytes, tuple]:
+        """HTML from the template, pages from WeasyPrint, and every check on the way."""
+        templates = self.settings.templates
+        before = _hash_folder(templates)  # taken first: an edit during the render is a change
+        context = template_context(edition, spec, self.settings.profile)
+        html = render_html(templates, spec.template, context)
+        source = f"{templates.name}/{spec.template}"
+        variant = self.settings.profile.pdf_variant
+        document, report = self.renderer.layout(html, templates, source, variant)
+        words = edition.sources[-1].resolve().relative_to(self.settings.project_dir).as_posix()
+        problems = report.errors() + check_fit(spec, document, words)
+        if not problems:
+            check_page_count(spec, len(document.pages))
+            revised = edition.content.revised
+            epoch = int(datetime(revised.year, revised.month, revised.day, tzinfo=UTC).timestamp())
+            pdf = self.renderer.write(document, report, variant, spec.duplex, epoch)
+            problems = report.errors() + _glyph_problems(edition, report.missing_glyphs())
+        if problems:
+            label = spec.name if edition.name == "en" else f"{edition.name}: {spec.name}"
+            raise BrochureError([_prefixed(label, spec.name, p) for p in problems])
+        reads = {str(templates / name): before.get(name, "") for name in templates_used(templates)}
+        reads.update(report.fetched.hashes)
+        return pdf, tuple(sorted(reads.items()))
+
+
+def _hash_folder(folder: Path) -> dict[str, str]:
+    """SHA-256 of every template file, by name relative to FOLDER."""
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in folder.rglob("*")
+        if path.is_file()
+    }
+
+
+def _glyph_problems(edition: Edition, chars: list[str]) -> list[str]:
+    """Name the content field that holds a character no font can draw."""
+    problems = []
+    for char in chars:
+        what = f"{char!r} (U+{ord(char):04X})"
+        places = [p for source in edition.sources for p in locate(source, char)]
+        problems += [
+            f"{place}: the fonts have no character {what}; remove it or ask a designer "
+            "to add a font that has it"
+            for place in places or [edition.sources[-1].name]
+        ]
+    return problems
+
+
+def _prefixed(label: str, document: str, problem: str) -> str:
+    """Say which edition and document a problem is in, unless it already names a file."""
+    first = problem.split(":", 1)[0]
+    if first == document:
+        return f"{label}{problem[len(document) :]}"
+    return problem if "." in first or "/" in first else f"{label}: {problem}"
