@@ -11,6 +11,15 @@ PT_PER_IN = 72
 
 
 @dataclass(frozen=True)
+class PanelSpec:
+    """One panel of a folded sheet: its key in templates and CSS, its name, its width."""
+
+    key: str  # "flap": the template's panel--flap, the CSS variables --flap-left/--flap-width
+    label: str  # "tuck-in flap": what the preview guides call it
+    width_in: float
+
+
+@dataclass(frozen=True)
 class DocumentSpec:
     name: str
     title: str
@@ -27,8 +36,9 @@ class DocumentSpec:
     #: What the print dialog should propose (PDF ViewerPreferences /Duplex).
     duplex: str = "Simplex"
     profiles: tuple[str, ...] = ("office", "press")
-    #: Panels left to right on each page, with their widths in inches (folded documents only).
-    panels: tuple[tuple[tuple[str, float], ...], ...] = ()
+    #: Panels left to right on each page (folded documents only). The only place their widths
+    #: are written: templates receive them as CSS variables, guides and proof marks use them.
+    panels: tuple[tuple[PanelSpec, ...], ...] = ()
 
     #: Every document prints at actual size: "fit to page" would move the folds and cuts.
     scale: str = "100 % (Actual size), never 'Fit to page'"
@@ -39,11 +49,19 @@ class DocumentSpec:
         positions = []
         for page in self.panels:
             x, folds = 0.0, []
-            for _name, width in page[:-1]:
-                x += width
+            for panel in page[:-1]:
+                x += panel.width_in
                 folds.append(x)
             positions.append(tuple(folds))
         return tuple(positions)
+
+    def panel_geometry(self) -> dict[str, tuple[float, float]]:
+        """Each panel's left edge and width in inches, by key, for the CSS variables."""
+        found = {}
+        for page, starts in zip(self.panels, self.folds, strict=True):
+            for panel, left in zip(page, (0.0, *starts), strict=True):
+                found[panel.key] = (left, panel.width_in)
+        return found
 
     @property
     def how_to_print(self) -> str:
@@ -73,9 +91,19 @@ DOCUMENTS: dict[str, DocumentSpec] = {
             paper="Letter paper (8.5 x 11 in)",
             sides="Two-sided, flip on SHORT edge",
             duplex="DuplexFlipShortEdge",
+            # Roll fold: the tuck-in flap and its back are 1/16 in narrower, so the flap
+            # folds inside without buckling.
             panels=(
-                (("tuck-in flap", 3.625), ("back cover", 3.6875), ("front cover", 3.6875)),
-                (("inside left", 3.6875), ("inside middle", 3.6875), ("inside right", 3.625)),
+                (
+                    PanelSpec("flap", "tuck-in flap", 3.625),
+                    PanelSpec("back", "back cover", 3.6875),
+                    PanelSpec("cover", "front cover", 3.6875),
+                ),
+                (
+                    PanelSpec("inside-left", "inside left", 3.6875),
+                    PanelSpec("inside-middle", "inside middle", 3.6875),
+                    PanelSpec("inside-right", "inside right", 3.625),
+                ),
             ),
         ),
         DocumentSpec(

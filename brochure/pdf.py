@@ -231,8 +231,15 @@ def _load_problem(message: str, report: Report) -> str | None:
     kind, url, why = match.groups()
     if any(url == refused for refused, _ in report.fetched.refused):
         return None  # already reported, with the reason we refused it
-    reason = "file not found" if "No such file" in why or "FileNotFound" in why else why
-    return f"{report._where(url)}: cannot load this {kind} ({reason}); check its name and path"
+    where = report._where(url)
+    if "No such file" in why or "FileNotFound" in why:
+        return f"{where}: cannot load this {kind} (file not found); check its name and path"
+    if kind == "image":
+        return (
+            f"{where}: cannot read this picture ({why.strip() or 'not a picture file'}); "
+            "save it again as PNG, JPEG or SVG and check that it opens"
+        )
+    return f"{where}: cannot load this {kind} ({why.strip() or 'unreadable'}); check the file"
 
 
 def _local_path(url: str) -> Path | None:

@@ -57,8 +57,8 @@ def draw_guides(image: Image.Image, spec: DocumentSpec, page: int, bleed_in: flo
         starts = (0.0, *spec.folds[page])
         for x in spec.folds[page]:
             _dashed_line(draw, (left + px(x), top), (left + px(x), bottom), COLOURS["fold"])
-        for x, (name, _width) in zip(starts, spec.panels[page], strict=True):
-            _label(draw, (left + px(x) + 6, top + 4), name, COLOURS["fold"])
+        for x, panel in zip(starts, spec.panels[page], strict=True):
+            _label(draw, (left + px(x) + 6, top + 4), panel.label, COLOURS["fold"])
     if spec.made_from == "wallet-card":
         slots = AVERY_5371.front_slots() if page == 0 else AVERY_5371.back_slots()
         for x_pt, y_pt in slots:

@@ -5,7 +5,6 @@ builds, and templates that try to leave their folder."""
 from __future__ import annotations
 
 import errno
-import io
 import json
 import os
 import shutil
@@ -17,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from pypdf import PdfReader
 
 import brochure.output
 from brochure.build import build
@@ -365,3 +363,33 @@ def test_templates_cannot_reach_outside_their_folder_or_into_python(
     assert not (out / "en" / "faq.pdf").exists()
     if hostname:
         assert hostname not in err or "hostname" in expected
+
+
+LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa">'
+    + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8))
+    + ']><svg xmlns="http://www.w3.org/2000/svg"><text>&i;</text></svg>'
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("logo.png", b"GIF89a not really"),
+        ("logo.png", b""),
+        ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><rect'),
+        ("logo.svg", LAUGHS.encode()),
+    ],
+)
+def test_a_broken_picture_is_one_clear_line(project, tmp_path, name, data, capsys):
+    (project / "templates" / name).write_bytes(data)
+    put_in_faq(project, f'<img src="{name}" style="width:1in">')
+    args = ["check", "faq", "--content", str(project / "content.yml")]
+    result = subprocess.run(
+        [sys.executable, "-m", "brochure", *args], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"templates/{name}: cannot read this picture (")
+    assert line.endswith("); save it again as PNG, JPEG or SVG and check that it opens")
+    assert "()" not in line

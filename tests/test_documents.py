@@ -217,3 +217,57 @@ def _stroked_lines(page, reader):
         elif op == b"l":
             lines.append((*start, *(float(v) for v in operands)))
     return lines
+
+
+# --- the panel geometry lives in one place ---------------------------------------------------
+
+
+def test_trifold_stylesheet_states_no_panel_position_of_its_own():
+    """Widths and positions come from documents.py as CSS variables; the CSS must not repeat
+    them (a second copy would silently disagree with the guides, proofs and checks)."""
+    from brochure.paths import PROJECT_ROOT
+
+    css = (PROJECT_ROOT / "templates" / "css" / "trifold.css").read_text()
+    for number in ("3.625in", "3.6875in", "7.3125in", "7.375in"):
+        assert number not in css
+
+
+@pytest.mark.parametrize(
+    ("page", "key", "width", "needle_from"),
+    [(0, "flap", 3.5, "back"), (1, "inside-left", 3.5625, "inside-middle")],
+)
+def test_a_panel_width_declared_in_documents_moves_the_panels(
+    monkeypatch, tmp_path, content, page, key, width, needle_from
+):
+    """Narrow one panel in documents.py: the next panel's text moves left by as much."""
+    import dataclasses
+
+    from brochure import documents
+    from brochure.build import check
+    from brochure.options import BuildOptions
+    from tests.conftest import CONTENT
+
+    def heading_left(pdf_bytes: bytes) -> float:
+        path = tmp_path / f"trifold-{len(list(tmp_path.iterdir()))}.pdf"
+        path.write_bytes(pdf_bytes)
+        heading = {
+            "back": content.trifold.back.heading,
+            "inside-middle": content.trifold.inside_middle.heading,
+        }[needle_from]
+        boxes = text_boxes(path, page, heading.split()[0])
+        assert boxes, heading
+        return min(b[0] for b in boxes)
+
+    options = BuildOptions.create(
+        CONTENT, documents=("trifold",), workers=1, only=frozenset({("en", "trifold")})
+    )
+    before = heading_left(check(options)[1][0].pdf)
+    spec = documents.DOCUMENTS["trifold"]
+    panels = tuple(
+        tuple(dataclasses.replace(p, width_in=width) if p.key == key else p for p in row)
+        for row in spec.panels
+    )
+    monkeypatch.setitem(documents.DOCUMENTS, "trifold", dataclasses.replace(spec, panels=panels))
+    old_width = next(p.width_in for row in spec.panels for p in row if p.key == key)
+    after = heading_left(check(options)[1][0].pdf)
+    assert after - before == pytest.approx((width - old_width) * IN, abs=0.5)
