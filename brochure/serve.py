@@ -8,10 +8,12 @@ server keeps running, so fixing the file brings the page back.
 from __future__ import annotations
 
 import functools
+import html
 import queue
 import sys
 import threading
 import time
+import urllib.parse
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -26,9 +28,11 @@ POLL_SECONDS = 0.1
 #: Added to HTML pages served here (never to files on disk): listens for rebuilds.
 LIVE_SCRIPT = """
 <script>
-/* brochure serve: reload after each rebuild; show build problems on the page. */
+/* brochure serve: reload after each rebuild; show build problems on the page. The page tells
+   the server which PDF it shows, so that one is rebuilt first. */
 (function () {
-  var events = new EventSource("/__events");
+  var view = new URLSearchParams(location.search).get("pdf") || "";
+  var events = new EventSource("/__events?view=" + encodeURIComponent(view));
   function banner() {
     var box = document.getElementById("brochure-problem");
     if (!box) {
@@ -43,45 +47,73 @@ LIVE_SCRIPT = """
   }
   events.addEventListener("reload", function () { location.reload(); });
   events.addEventListener("problem", function (e) { banner().textContent = e.data; });
+  /* Open PDFs in the live viewer, which reloads by itself. */
+  document.querySelectorAll('a[href$=".pdf"]').forEach(function (a) {
+    a.href = "/__view?pdf=" + encodeURIComponent(a.getAttribute("href"));
+  });
 })();
 </script>
 """
 
+#: The live viewer for one PDF: the browser's own PDF viewer in a frame, reloaded on rebuild.
+VIEW_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{name} (live)</title>
+<style>html,body{{margin:0;height:100%}}iframe{{border:0;width:100%;height:100%}}</style>
+</head><body><iframe src="/{name}" title="{name}"></iframe></body></html>
+"""
+
 
 class Hub:
-    """Fans build events out to every open page."""
+    """Fans build events out to every open page, and knows which PDF each page shows."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._clients: list[queue.Queue] = []
+        self._clients: dict[queue.Queue, str] = {}  # client -> the PDF it shows ("" = none)
         self.problem: str | None = None
 
-    def subscribe(self) -> queue.Queue:
+    def subscribe(self, view: str = "") -> queue.Queue:
         client: queue.Queue = queue.Queue()
         with self._lock:
-            self._clients.append(client)
+            self._clients[client] = view
             if self.problem:
                 client.put(("problem", self.problem))
         return client
 
     def unsubscribe(self, client: queue.Queue) -> None:
         with self._lock:
-            if client in self._clients:
-                self._clients.remove(client)
+            self._clients.pop(client, None)
 
-    def publish(self, event: str, data: str = "") -> None:
+    def viewed(self) -> set[str]:
+        """The PDFs open in a live viewer right now, as paths relative to the output folder."""
         with self._lock:
-            self.problem = data if event == "problem" else None
-            for client in self._clients:
-                client.put((event, data))
+            return {view for view in self._clients.values() if view}
+
+    def publish(
+        self,
+        event: str,
+        data: str = "",
+        views: set[str] | None = None,
+        skip: frozenset[str] = frozenset(),
+    ) -> None:
+        """Send EVENT to every page (or only those showing one of VIEWS), except pages showing
+        one of SKIP (reloaded already)."""
+        with self._lock:
+            if views is None:
+                self.problem = data if event == "problem" else None
+            for client, view in self._clients.items():
+                if (views is None or view in views) and view not in skip:
+                    client.put((event, data))
 
 
 class Handler(SimpleHTTPRequestHandler):
     hub: Hub
 
     def do_GET(self) -> None:
-        if self.path == "/__events":
-            return self._events()
+        route, _, query = self.path.partition("?")
+        if route == "/__events":
+            return self._events(_query_value(query, "view"))
+        if route == "/__view":
+            return self._view(_query_value(query, "pdf"))
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
@@ -99,12 +131,21 @@ class Handler(SimpleHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def _events(self) -> None:
+    def _view(self, name: str) -> None:
+        page = VIEW_PAGE.format(name=html.escape(name.lstrip("/"), quote=True))
+        data = page.replace("</body>", LIVE_SCRIPT + "</body>", 1).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _events(self, view: str = "") -> None:
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        client = self.hub.subscribe()
+        client = self.hub.subscribe(view.lstrip("/"))
         try:
             self.wfile.write(b": connected\n\n")
             self.wfile.flush()
@@ -128,6 +169,23 @@ class Handler(SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args) -> None:
         pass
+
+
+def _query_value(query: str, name: str) -> str:
+    values = urllib.parse.parse_qs(query).get(name) or [""]
+    return values[0]
+
+
+def viewed_pairs(views: set[str], options: BuildOptions) -> frozenset[tuple[str, str]]:
+    """(edition, document) of each viewed PDF that is one of this build's outputs."""
+    pairs = set()
+    for view in views:
+        parts = view.split("/")
+        if len(parts) == 2 and parts[1].endswith(".pdf"):
+            edition, document = parts[0], parts[1][: -len(".pdf")]
+            if options.profile.output_path(options.out, edition, document) == options.out / view:
+                pairs.add((edition, document))
+    return frozenset(pairs)
 
 
 def watched_files(options: BuildOptions, fonts: list[Path]) -> list[Path]:
@@ -188,8 +246,19 @@ def serve(
     pool = start_workers(os.cpu_count() or 1)
 
     def rebuild(reason: str) -> None:
+        """The PDFs open in a viewer first, and their pages reload at once; then the rest."""
         start = time.perf_counter()
+        views = hub.viewed()
+        first = viewed_pairs(views, options) if views else frozenset()
+        reloaded: set[str] = set()
         try:
+            if first:
+                early = build(options.but(only=first), pool=pool)
+                if early.built:
+                    reloaded = {f"{b.edition}/{b.path.name}" for b in early.built}
+                    hub.publish("reload", views=reloaded)
+                    seconds = time.perf_counter() - start
+                    say(f"rebuilt first ({reason}) in {seconds:.2f} s: {_names(early)}")
             result = build(options, pool=pool)
         except BrochureError as exc:
             text = "\n".join(exc.lines)
@@ -197,9 +266,8 @@ def serve(
             hub.publish("problem", text)
             return
         seconds = time.perf_counter() - start
-        names = ", ".join(f"{b.edition}/{b.document}" for b in result.built) or "nothing new"
-        say(f"rebuilt ({reason}) in {seconds:.2f} s: {names}")
-        hub.publish("reload")
+        say(f"rebuilt ({reason}) in {seconds:.2f} s: {_names(result)}")
+        hub.publish("reload", skip=frozenset(reloaded))
 
     # The baseline is taken before the first build, so a save made while it runs (or before
     # the loop starts) is still seen as a change.
@@ -268,6 +336,10 @@ def spawn(content: Path, out_dir: Path, timeout: float = 120) -> tuple:
             return process, match[1]
     process.kill()
     raise RuntimeError("brochure serve did not start:\n" + "".join(seen))
+
+
+def _names(report) -> str:
+    return ", ".join(f"{b.edition}/{b.document}" for b in report.built) or "nothing new"
 
 
 def _interrupt(_signum: int, _frame: object) -> None:

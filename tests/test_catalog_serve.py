@@ -258,3 +258,36 @@ def test_serve_leaves_no_worker_processes_behind(server, stop):
     while time.monotonic() < deadline and any(alive(pid) for pid in workers):
         time.sleep(0.2)
     assert not [pid for pid in workers if alive(pid)]
+
+
+def test_serve_rebuilds_the_viewed_pdf_first_and_reloads_its_page_at_once(server):
+    """A page showing en/trifold.pdf hears its reload before the catalog page does, once."""
+    url, project, out, process = server
+    viewer = urllib.request.urlopen(url + "__view?pdf=en/trifold.pdf", timeout=10).read()
+    assert b'src="/en/trifold.pdf"' in viewer and b"EventSource" in viewer
+    arrivals: dict[str, float] = {}
+
+    def watch(name: str, query: str) -> list:
+        events: list = []
+        connected = threading.Event()
+
+        def run() -> None:
+            events.extend(event_stream(url + "__events" + query, 120, ("reload",), connected))
+            arrivals[name] = time.monotonic()
+
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        assert connected.wait(30)
+        return [thread, events]
+
+    viewing = watch("viewer", "?view=en%2Ftrifold.pdf")
+    catalog = watch("catalog", "?view=")
+    css = project / "templates" / "css" / "trifold.css"
+    css.write_text(css.read_text() + "\n/* a designer's change */\n")
+    for thread, _events in (viewing, catalog):
+        thread.join(timeout=120)
+    assert viewing[1] == [("reload", "")] and catalog[1] == [("reload", "")]
+    assert arrivals["viewer"] < arrivals["catalog"]
+    log = "".join(process.output)
+    assert "rebuilt first (trifold.css)" in log and ": en/trifold" in log
+    assert (out / "es-somerville" / "trifold.pdf").stat().st_mtime > css.stat().st_mtime
