@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from brochure import layoutboxes as boxes
 from brochure.documents import DocumentSpec
 from brochure.errors import BrochureError
 
@@ -28,12 +29,12 @@ def check_pdf(spec: DocumentSpec, pdf: bytes, bleed_in: float = 0.0) -> None:
         want_w, want_h = spec.size_pt
         bleed = bleed_in * 72
         for number, page in enumerate(document, start=1):
-            boxes = {
+            page_boxes = {
                 "trimbox": (page.get_trimbox(), 0.0),
                 "mediabox": (page.get_mediabox(), bleed),
                 "bleedbox": (page.get_bleedbox(), bleed),
             }
-            for name, ((left, bottom, right, top), extra) in boxes.items():
+            for name, ((left, bottom, right, top), extra) in page_boxes.items():
                 width, height = right - left, top - bottom
                 if abs(width - want_w - 2 * extra) > 0.5 or abs(height - want_h - 2 * extra) > 0.5:
                     raise BrochureError(
@@ -68,10 +69,8 @@ def check_fit(spec: DocumentSpec, document: Any, words_file: str = "content.yml"
     fits: dict[str, list[_Fit]] = {}
     page_areas = []
     for page_index, page in enumerate(document.pages):
-        page_box = page._page_box
-        top = page_box.content_box_y()
-        page_areas.append((top, top + page_box.height))
-        _walk(page_box, page_index, [], fits, set())
+        page_areas.append(boxes.page_content_area(page))
+        _walk(boxes.page_root(page), page_index, [], fits, set())
     problems = []
     for name in spec.fit_boxes:
         if name not in fits:
@@ -97,14 +96,14 @@ def check_fit(spec: DocumentSpec, document: Any, words_file: str = "content.yml"
 
 
 def _walk(box: Any, page: int, stack: list[str], fits: dict, seen: set) -> None:
-    element = getattr(box, "element", None)
+    element = boxes.element_of(box)
     pushed = False
     if element is not None and id(element) not in seen:
         seen.add(id(element))
         name = element.get("data-fit")
         if name:
             bottom = box.content_box_y() + box.height
-            fit = _Fit(page, bottom, box.style["font_size"] * 1.35, _deepest_overrun(box))
+            fit = _Fit(page, bottom, boxes.font_size(box) * 1.35, _deepest_overrun(box))
             fits.setdefault(name, []).append(fit)
             stack.append(name)
             pushed = True
@@ -113,7 +112,7 @@ def _walk(box: Any, page: int, stack: list[str], fits: dict, seen: set) -> None:
             # is text that did not fit where it belongs.
             first = fits[stack[-1]][0]
             first.end_page, first.end_y = page, box.position_y
-    for child in getattr(box, "children", ()):
+    for child in boxes.children(box):
         _walk(child, page, stack, fits, seen)
     if pushed:
         stack.pop()
@@ -124,23 +123,16 @@ def _deepest_overrun(box: Any) -> float:
 
     Only blocks count: a line's glyphs may rise above its line height by design.
     """
-    from weasyprint.formatting_structure import boxes
-
-    box = getattr(box, "_box", box)  # absolutely positioned boxes sit inside a placeholder
-    if not isinstance(box, boxes.BlockLevelBox | boxes.FlexContainerBox):
+    box = boxes.positioned(box)
+    if not boxes.is_block(box):
         return 0.0
-    children = list(getattr(box, "children", ()))
-    flow = [c for c in children if _in_flow(c)]
+    children = list(boxes.children(box))
+    flow = [c for c in children if boxes.in_flow(c)]
     own = 0.0
     if flow and isinstance(box.height, int | float):
         content_end = max(c.border_box_y() + c.border_height() for c in flow)
         own = content_end - (box.content_box_y() + box.height)
     return max(own, *(_deepest_overrun(c) for c in children), 0.0)
-
-
-def _in_flow(box: Any) -> bool:
-    style = getattr(box, "style", None)
-    return style is None or style["position"] not in ("absolute", "fixed")
 
 
 def _marker_overflow(fit: _Fit, page_areas: list[tuple[float, float]]) -> float:

@@ -36,10 +36,13 @@ def best_of(runs: int, measure) -> float:
 
 
 def main() -> None:
-    from brochure.build import Pipeline, Project, plan, template_context
-    from brochure.documents import DOCUMENTS, Profile
-    from brochure.editions import load_editions
+    quick = "--quick" in sys.argv[1:]
+    runs = 1 if quick else 3
+    from brochure.build import check
+    from brochure.documents import DOCUMENTS, OFFICE
     from brochure.impose import impose_cards
+    from brochure.options import BuildOptions
+    from brochure.pipeline import Pipeline, Settings, template_context
     from brochure.render import render_html
 
     cores = os.cpu_count() or 1
@@ -51,44 +54,38 @@ def main() -> None:
     out = scratch / "build"
 
     # Through the command line, as `make` runs it.
-    cold = best_of(3, lambda: cli("build", "--force", "--content", str(content), "--out", str(out)))
+    cold = best_of(
+        runs, lambda: cli("build", "--force", "--content", str(content), "--out", str(out))
+    )
     files = len(list(out.rglob("*.pdf")))
-    noop = best_of(5, lambda: cli("build", "--content", str(content), "--out", str(out)))
+    noop = best_of(runs + 2, lambda: cli("build", "--content", str(content), "--out", str(out)))
     spanish = scratch / "translations" / "es.yml"
 
     def one_translation() -> float:
         spanish.write_text(spanish.read_text(encoding="utf-8") + "\n", encoding="utf-8")
         return cli("build", "--content", str(content), "--out", str(out))
 
-    one = best_of(3, one_translation)
+    one = best_of(runs, one_translation)
 
     # In one warm process: our pipeline per document, and bare WeasyPrint on the same HTML.
-    editions = load_editions(content)
-    profile = Profile("office")
-    project = Project.for_content(content)
-    pipeline = Pipeline(editions, project, profile)
-    jobs = plan(editions, [], profile)
-    pipeline.run(jobs[0])  # warm up fonts and caches
+    options = BuildOptions.create(content, out=out, workers=1)
+    editions, _ = check(options.but(only=frozenset()))
+    pipeline = Pipeline(Settings(options.templates, options.project_dir, OFFICE, "bench"))
+    chosen = editions[:1] if quick else editions
+    pairs = [(e, DOCUMENTS[n]) for e in chosen for n in DOCUMENTS if e.makes(n)]
+    pipeline.make(*pairs[0], {})  # warm up fonts and caches
     per_document: dict[str, list[float]] = {}
-    for job in jobs:
-        pipeline._pdfs.clear()
-        for output in pipeline.run(job):
-            per_document.setdefault(output.spec.name, []).append(output.seconds)
+    for edition, spec in pairs:
+        per_document.setdefault(spec.name, []).append(pipeline.make(edition, spec, {}).seconds)
 
-    by_name = {edition.name: edition for edition in editions}
     htmls = [
-        render_html(
-            project.templates,
-            DOCUMENTS[name].template,
-            template_context(by_name[job.edition], profile),
-        )
-        for job in jobs
-        for name in job.documents
-        if DOCUMENTS[name].template
+        render_html(options.templates, spec.template, template_context(edition, spec, OFFICE))
+        for edition, spec in pairs
+        if spec.template
     ]
     weasyprint = pipeline.renderer.weasyprint
     font_config = pipeline.renderer.font_config
-    base_url = str(project.templates) + "/"
+    base_url = str(options.templates) + "/"
 
     def bare() -> float:
         start = time.perf_counter()
@@ -97,25 +94,21 @@ def main() -> None:
         return time.perf_counter() - start
 
     bare()  # warm
-    floor = best_of(3, bare)
-    floor_cold = best_of(3, lambda: bare_cold_process(htmls, base_url, scratch))
+    floor = best_of(runs, bare)
+    floor_cold = best_of(runs, lambda: bare_cold_process(htmls, base_url, scratch))
 
-    card_spec = DOCUMENTS["wallet-card"]
-    english = by_name["en"]
+    english = editions[0]
+    card_seconds = [
+        pipeline.make(english, DOCUMENTS["wallet-card"], {}).seconds for _ in range(runs + 2)
+    ]
+    card = statistics.median(card_seconds)
+    card_pdf = pipeline.make(english, DOCUMENTS["wallet-card"], {}).pdf
+    impose = statistics.median(_timed(lambda: impose_cards(card_pdf)) for _ in range(runs * 5))
 
-    def card_only() -> float:
-        pipeline._pdfs.clear()
-        start = time.perf_counter()
-        pipeline.pdf(english, card_spec)
-        return time.perf_counter() - start
+    trifold_warm = statistics.median(per_document["trifold"])
+    serve_rows = serve_latency(scratch, runs, trifold_warm)
 
-    card = statistics.median(card_only() for _ in range(5))
-    card_pdf = pipeline.pdf(english, card_spec)
-    impose = statistics.median(_timed(lambda: impose_cards(card_pdf)) for _ in range(20))
-
-    serve_faq, serve_trifold = serve_latency(scratch)
-
-    ideal = floor / min(cores, len(jobs))
+    ideal = floor / min(cores, len(htmls))
     rows += [
         ("cold full build (CLI, --force)", f"{cold:.2f} s", f"{files} files, {cores} cores"),
         ("no-op rebuild (CLI)", f"{noop:.3f} s", "target < 0.3 s; WeasyPrint not imported"),
@@ -126,7 +119,7 @@ def main() -> None:
             (
                 f"render {name} (warm, median)",
                 f"{statistics.median(times):.3f} s",
-                f"{len(times)} editions",
+                f"{len(times)} editions; checks and thumbnails included",
             )
         )
     rows += [
@@ -140,7 +133,7 @@ def main() -> None:
             f"{floor:.2f} s",
             f"{len(htmls)} documents",
         ),
-        ("floor / cores used", f"{ideal:.2f} s", f"{min(cores, len(jobs))} cores"),
+        ("floor / cores used", f"{ideal:.2f} s", f"{min(cores, len(htmls))} cores"),
         ("full build / (floor / cores)", f"{cold / ideal:.2f} x", "target <= 1.25 x"),
         (
             "floor in a fresh process (with import)",
@@ -149,19 +142,10 @@ def main() -> None:
         ),
         (
             "full build / (fresh floor / cores)",
-            f"{cold / (floor_cold / min(cores, len(jobs))):.2f} x",
+            f"{cold / (floor_cold / min(cores, len(htmls))):.2f} x",
             "same start-up on both sides",
         ),
-        (
-            "serve: save faq.css -> reload signal",
-            f"{serve_faq:.2f} s",
-            "3 FAQs rebuilt + thumbnails; target < 1 s",
-        ),
-        (
-            "serve: save trifold.css -> reload signal",
-            f"{serve_trifold:.2f} s",
-            "9 tri-folds rebuilt + thumbnails",
-        ),
+        *serve_rows,
     ]
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  {'value':>9}  notes")
@@ -193,35 +177,89 @@ def bare_cold_process(htmls: list[str], base_url: str, scratch: Path) -> float:
     return time.perf_counter() - start
 
 
-def serve_latency(scratch: Path) -> tuple[float, float]:
-    """Seconds from saving a stylesheet to the browser's reload signal, under `brochure serve`."""
+def serve_latency(scratch: Path, runs: int, trifold_warm: float) -> list[tuple[str, str, str]]:
+    """Seconds from saving a stylesheet to a page's reload signal, under `brochure serve`: the
+    catalog page (every document rebuilt first) and a live viewer of en/trifold.pdf (rebuilt
+    first), with today's editions and with three times as many."""
+    shutil.copytree(ROOT / "templates", scratch / "templates", dirs_exist_ok=True)
+    rows = []
+    plain = _serve_times(scratch / "content.yml", scratch, runs)
+    many = _serve_times(_triple_editions(scratch), scratch, runs)
+    for label, times in (("", plain), (" (3 x editions)", many)):
+        faq, trifold, viewed, files = times
+        rows += [
+            (f"serve: save faq.css -> catalog reload{label}", f"{faq:.2f} s", f"{files} files"),
+            (
+                f"serve: save trifold.css -> catalog reload{label}",
+                f"{trifold:.2f} s",
+                "every tri-fold",
+            ),
+            (
+                f"serve: save trifold.css -> viewer reload{label}",
+                f"{viewed:.2f} s",
+                f"{viewed / trifold_warm:.2f} x one warm tri-fold; target <= 1.3 x",
+            ),
+        ]
+    return rows
+
+
+def _triple_editions(scratch: Path) -> Path:
+    """A content file with three times as many languages (copies of the Spanish file)."""
+    folder = scratch / "triple"
+    shutil.copytree(scratch / "translations", folder / "translations", dirs_exist_ok=True)
+    shutil.copytree(scratch / "templates", folder / "templates", dirs_exist_ok=True)
+    text = (scratch / "content.yml").read_text(encoding="utf-8")
+    extra = ["ht", "vi", "ar", "ne", "sq", "tw"]
+    spanish = (scratch / "translations" / "es.yml").read_text(encoding="utf-8")
+    for code in extra:
+        copy = spanish.replace("language: es", f"language: {code}")
+        (folder / "translations" / f"{code}.yml").write_text(copy, encoding="utf-8")
+    lines = "".join(f"  {code}: translations/{code}.yml\n" for code in extra)
+    text = text.replace("translations:\n", "translations:\n" + lines, 1)
+    (folder / "content.yml").write_text(text, encoding="utf-8")
+    return folder / "content.yml"
+
+
+def _serve_times(content: Path, scratch: Path, runs: int) -> tuple[float, float, float, int]:
     import threading
 
-    from brochure.serve import event_stream, spawn
+    from tests.serving import event_stream, spawn
 
-    shutil.copytree(ROOT / "templates", scratch / "templates", dirs_exist_ok=True)
-    process, url = spawn(scratch / "content.yml", scratch / "serve-out")
+    out = content.parent / "serve-out"
+    process, url = spawn(content, out)
+    templates = content.parent / "templates"
     try:
-        results = []
-        for name in ("faq.css", "trifold.css"):
-            times = []
-            for attempt in range(3):
-                events: list = []
+        files = len(list(out.rglob("*.pdf")))
+
+        def save_and_wait(name: str, view: str) -> float:
+            """Seconds until the page showing VIEW hears its reload; returns once every page
+            (the catalog too) has, so the next save starts from a quiet server."""
+            arrived: dict[str, float] = {}
+            threads = []
+            for who in dict.fromkeys([view, ""]):
                 connected = threading.Event()
-                listener = threading.Thread(
-                    target=lambda found=events, ready=connected: found.extend(
-                        event_stream(url + "__events", 60, ("reload",), ready)
-                    )
-                )
-                listener.start()
+
+                def listen(who: str = who, connected: threading.Event = connected) -> None:
+                    event_stream(url + f"__events?view={who}", 120, ("reload",), connected)
+                    arrived[who] = time.perf_counter()
+
+                thread = threading.Thread(target=listen)
+                thread.start()
                 connected.wait(30)
-                css = scratch / "templates" / "css" / name
-                start = time.perf_counter()
-                css.write_text(css.read_text() + f"\n/* bench {attempt} */\n")
-                listener.join(timeout=60)
-                times.append(time.perf_counter() - start)
-            results.append(statistics.median(times))
-        return results[0], results[1]
+                threads.append(thread)
+            css = templates / "css" / name
+            start = time.perf_counter()
+            css.write_text(css.read_text() + f"\n/* bench {time.time()} */\n")
+            for thread in threads:
+                thread.join(timeout=120)
+            return arrived[view] - start
+
+        faq = statistics.median(save_and_wait("faq.css", "") for _ in range(runs))
+        trifold = statistics.median(save_and_wait("trifold.css", "") for _ in range(runs))
+        viewed = statistics.median(
+            save_and_wait("trifold.css", "en%2Ftrifold.pdf") for _ in range(runs)
+        )
+        return faq, trifold, viewed, files
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -2,7 +2,7 @@
 output folder left byte for byte as it was.
 
 tests/corpus/base.yml is a small valid content file; content/*.yml each break it once.
-template-cases/<case>/ hold template files that replace the real ones for that case.
+template-cases.yml changes one real template per case (find -> replace) in a copy.
 tests/corpus/expected.yml holds the exact stderr lines for each case.
 """
 
@@ -21,7 +21,28 @@ from brochure.paths import PROJECT_ROOT
 CORPUS = Path(__file__).parent / "corpus"
 EXPECTED = yaml.safe_load((CORPUS / "expected.yml").read_text(encoding="utf-8"))
 CONTENT_CASES = sorted(p.stem for p in (CORPUS / "content").glob("*.yml"))
-TEMPLATE_CASES = sorted(p.name for p in (CORPUS / "template-cases").iterdir() if p.is_dir())
+PATCHES = yaml.safe_load((CORPUS / "template-cases.yml").read_text(encoding="utf-8"))
+TEMPLATE_CASES = sorted(PATCHES)
+
+
+def broken_templates(case: str, folder: Path) -> tuple[Path, list[str]]:
+    """A copy of the real templates with CASE's one change, and its expected messages."""
+    templates = folder / "templates"
+    shutil.copytree(PROJECT_ROOT / "templates", templates)
+    patch = PATCHES[case]
+    path = templates / patch["file"]
+    text = path.read_text(encoding="utf-8")
+    if "append" in patch:
+        text += patch["append"]
+    else:
+        assert text.count(patch["find"]) >= 1, f"{case}: {patch['find']!r} not in the template"
+        where = text.rindex(patch["find"]) if patch.get("last") else text.index(patch["find"])
+        text = text[:where] + patch["replace"] + text[where + len(patch["find"]) :]
+    path.write_text(text, encoding="utf-8")
+    at = patch.get("at") or patch.get("replace", "").split("\n")[0]
+    index = text.rindex(at) if patch.get("at_last") else text.index(at)
+    line = text.count("\n", 0, index) + 1
+    return templates, [message.replace("{line}", str(line)) for message in EXPECTED[case]]
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -40,13 +61,13 @@ def previous_build(built, tmp_path) -> Path:
     return out
 
 
-def run_and_check(args: list[str], case: str, out: Path, capsys) -> None:
+def run_and_check(args: list[str], case: str, out: Path, capsys, expected=None) -> None:
     before = snapshot(out)
     assert before, "the earlier build should not be empty"
     status = main([*args, "--out", str(out), "--workers", "1"])
     captured = capsys.readouterr()
     assert status == 1
-    assert captured.err.splitlines() == [*EXPECTED[case], NOTHING_WRITTEN]
+    assert captured.err.splitlines() == [*(expected or EXPECTED[case]), NOTHING_WRITTEN]
     assert "Traceback" not in captured.err
     assert "wrote" not in captured.out
     assert snapshot(out) == before
@@ -69,22 +90,19 @@ def test_broken_content(case, previous_build, capsys):
 
 @pytest.mark.parametrize("case", TEMPLATE_CASES)
 def test_broken_template(case, previous_build, tmp_path, capsys):
-    templates = tmp_path / "templates"
-    shutil.copytree(PROJECT_ROOT / "templates", templates)
-    shutil.copytree(CORPUS / "template-cases" / case, templates, dirs_exist_ok=True)
+    templates, expected = broken_templates(case, tmp_path)
     args = ["build", "--content", str(CORPUS / "base.yml"), "--templates", str(templates)]
-    run_and_check(args, case, previous_build, capsys)
+    run_and_check(args, case, previous_build, capsys, expected)
 
 
 @pytest.mark.parametrize("case", ["phone-too-short", "css-typo"])
 def test_check_reports_the_same_and_writes_nothing(case, tmp_path, capsys):
     if case in CONTENT_CASES:
         args = ["check", "--content", str(CORPUS / "content" / f"{case}.yml")]
+        expected = EXPECTED[case]
     else:
-        templates = tmp_path / "templates"
-        shutil.copytree(PROJECT_ROOT / "templates", templates)
-        shutil.copytree(CORPUS / "template-cases" / case, templates, dirs_exist_ok=True)
+        templates, expected = broken_templates(case, tmp_path)
         args = ["check", "--content", str(CORPUS / "base.yml"), "--templates", str(templates)]
     assert main(args) == 1
-    assert capsys.readouterr().err.splitlines() == EXPECTED[case]
+    assert capsys.readouterr().err.splitlines() == expected
     assert sorted(p.name for p in tmp_path.iterdir()) == (["templates"] if "css" in case else [])
