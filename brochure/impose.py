@@ -1,7 +1,8 @@
 """Impose the wallet card 10-up on US Letter for Avery 5371/8371 card stock.
 
 The card is laid out once. Each face becomes a PDF form XObject that the sheet draws ten times,
-so the sheet costs about one card, not ten, and the file stays small.
+so the sheet costs about one card, not ten, and the file stays small (pikepdf's public
+Page.as_form_xobject and add_resource do the placing).
 """
 
 from __future__ import annotations
@@ -9,15 +10,8 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from pypdf import PageObject, PdfReader, PdfWriter
-from pypdf.generic import (
-    ArrayObject,
-    BooleanObject,
-    DecodedStreamObject,
-    DictionaryObject,
-    FloatObject,
-    NameObject,
-)
+import pikepdf
+from pikepdf import Array, Dictionary, Name
 
 from brochure.documents import PT_PER_IN
 
@@ -73,84 +67,66 @@ def impose_cards(
     card_pdf: bytes, duplex: str = "DuplexFlipLongEdge", layout: SheetLayout = AVERY_5371
 ) -> bytes:
     """Return a two-page sheet: fronts with cut marks, then backs in mirrored columns."""
-    reader = PdfReader(io.BytesIO(card_pdf))
-    writer = PdfWriter()
-    faces = [(reader.pages[0], layout.front_slots(), True)]
-    faces.append((reader.pages[1], layout.back_slots(), False))
-    for face, slots, with_marks in faces:
-        sheet = writer.add_blank_page(layout.sheet_w, layout.sheet_h)
-        form = writer._add_object(_as_form(face, writer))
-        sheet[NameObject("/Resources")] = DictionaryObject(
-            {NameObject("/XObject"): DictionaryObject({NameObject("/Card"): form})}
-        )
-        ops = [f"q 1 0 0 1 {x:.3f} {y:.3f} cm /Card Do Q" for x, y in slots]
-        if with_marks:
-            ops.append(_marks(layout))
-        content = DecodedStreamObject()
-        content.set_data("\n".join(ops).encode("ascii"))
-        sheet[NameObject("/Contents")] = writer._add_object(content)
-        sheet.compress_content_streams()
-        _copy_links(face, sheet, slots, writer)
-    _copy_document_info(reader, writer, duplex)
-    out = io.BytesIO()
-    writer.write(out)
+    with pikepdf.open(io.BytesIO(card_pdf)) as card:
+        sheet = pikepdf.new()
+        faces = [(card.pages[0], layout.front_slots(), True)]
+        faces.append((card.pages[1], layout.back_slots(), False))
+        for face, slots, with_marks in faces:
+            page = sheet.add_blank_page(page_size=(layout.sheet_w, layout.sheet_h))
+            form = sheet.copy_foreign(face.as_form_xobject())
+            name = page.add_resource(form, Name.XObject, Name.Card)
+            ops = [f"q 1 0 0 1 {x:.3f} {y:.3f} cm {name} Do Q" for x, y in slots]
+            if with_marks:
+                ops.append(_marks(layout))
+            page.obj.Contents = sheet.make_stream("\n".join(ops).encode("ascii"))
+            _copy_links(face, page, slots, sheet)
+        _copy_document_info(card, sheet, duplex)
+        out = io.BytesIO()
+        sheet.save(out, deterministic_id=True, compress_streams=True)
     return out.getvalue()
 
 
-def _copy_links(face: PageObject, sheet: PageObject, slots: list, writer: PdfWriter) -> None:
+def _copy_links(
+    face: pikepdf.Page, sheet_page: pikepdf.Page, slots: list, sheet: pikepdf.Pdf
+) -> None:
     """The card's tel: links, once per card, so the number stays tappable on screen."""
-    annotations = [a.get_object() for a in face.get("/Annots", [])]
+    links = [
+        a
+        for a in face.obj.get(Name.Annots, [])
+        if a.get(Name.Subtype) == Name.Link and a.get(Name.A, {}).get(Name.S) == Name.URI
+    ]
+    annotations = Array()
     for x, y in slots:
-        for annotation in annotations:
-            if annotation.get("/Subtype") != "/Link":
-                continue
-            left, bottom, right, top = (float(v) for v in annotation["/Rect"])
-            link = DictionaryObject(
-                {
-                    NameObject("/Type"): NameObject("/Annot"),
-                    NameObject("/Subtype"): NameObject("/Link"),
-                    NameObject("/Rect"): ArrayObject(
-                        FloatObject(round(v, 3)) for v in (left + x, bottom + y, right + x, top + y)
-                    ),
-                    NameObject("/Border"): ArrayObject([FloatObject(0)] * 3),
-                    NameObject("/A"): annotation["/A"].get_object().clone(writer),
-                }
+        for link in links:
+            left, bottom, right, top = (float(v) for v in link.Rect)
+            annotations.append(
+                sheet.make_indirect(
+                    Dictionary(
+                        Type=Name.Annot,
+                        Subtype=Name.Link,
+                        Rect=Array(
+                            [round(v, 3) for v in (left + x, bottom + y, right + x, top + y)]
+                        ),
+                        Border=Array([0, 0, 0]),
+                        A=Dictionary(S=Name.URI, URI=pikepdf.String(str(link.A.URI))),
+                    )
+                )
             )
-            writer.add_annotation(sheet, link)
+    if annotations:
+        sheet_page.obj.Annots = annotations
 
 
-def _copy_document_info(reader: PdfReader, writer: PdfWriter, duplex: str) -> None:
+def _copy_document_info(card: pikepdf.Pdf, sheet: pikepdf.Pdf, duplex: str) -> None:
     """Title, dates, language and print preferences carry over from the card."""
-    info = {k: v for k, v in (reader.metadata or {}).items() if k != "/Producer"}
-    writer.add_metadata({**info, "/Producer": "brochure (pypdf)"})
-    catalog = writer.root_object
-    if "/Lang" in reader.root_object:
-        catalog[NameObject("/Lang")] = reader.root_object["/Lang"].clone(writer)
-    catalog[NameObject("/ViewerPreferences")] = DictionaryObject(
-        {
-            NameObject("/Duplex"): NameObject(f"/{duplex}"),
-            NameObject("/PrintScaling"): NameObject("/None"),
-            NameObject("/DisplayDocTitle"): BooleanObject(True),
-        }
+    for key, value in card.docinfo.items():
+        if key != "/Producer":
+            sheet.docinfo[key] = pikepdf.String(str(value))
+    sheet.docinfo[Name.Producer] = pikepdf.String("brochure (pikepdf)")
+    if Name.Lang in card.Root:
+        sheet.Root.Lang = pikepdf.String(str(card.Root.Lang))
+    sheet.Root.ViewerPreferences = Dictionary(
+        Duplex=Name("/" + duplex), PrintScaling=Name("/None"), DisplayDocTitle=True
     )
-
-
-def _as_form(page: PageObject, writer: PdfWriter) -> DecodedStreamObject:
-    """Wrap a page's drawing as a reusable form XObject."""
-    form = DecodedStreamObject()
-    form.set_data(page.get_contents().get_data())
-    box = page.mediabox
-    form.update(
-        {
-            NameObject("/Type"): NameObject("/XObject"),
-            NameObject("/Subtype"): NameObject("/Form"),
-            NameObject("/BBox"): ArrayObject(
-                FloatObject(v) for v in (box.left, box.bottom, box.right, box.top)
-            ),
-            NameObject("/Resources"): page["/Resources"].clone(writer),
-        }
-    )
-    return form
 
 
 def _marks(layout: SheetLayout) -> str:

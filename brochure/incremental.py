@@ -27,7 +27,7 @@ LIBRARIES = (
     "pydyf",
     "tinycss2",
     "pyphen",
-    "pypdf",
+    "pikepdf",
     "pypdfium2",
     "segno",
     "jinja2",
