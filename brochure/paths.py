@@ -26,6 +26,15 @@ def cmyk_profile() -> Path:
 
 
 def default_templates(content: Path) -> Path:
-    """The `templates` folder beside the content file, else the project's own."""
+    """The `templates` folder beside the content file, else the ones brochure comes with."""
     beside = content.resolve().parent / "templates"
-    return beside if beside.is_dir() else PROJECT_ROOT / "templates"
+    return beside if beside.is_dir() else packaged_templates()
+
+
+def packaged_templates() -> Path:
+    """This checkout's templates/, or, in an installed wheel, the copy shipped in the package
+    (pyproject.toml maps templates/ to brochure.templates)."""
+    checkout = PROJECT_ROOT / "templates"
+    if checkout.is_dir() and (PACKAGE.parent / "pyproject.toml").is_file():
+        return checkout
+    return PACKAGE / "templates"
