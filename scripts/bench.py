@@ -223,7 +223,7 @@ def _triple_editions(scratch: Path) -> Path:
 def _serve_times(content: Path, scratch: Path, runs: int) -> tuple[float, float, float, int]:
     import threading
 
-    from tests.serving import event_stream, spawn
+    from tests.serving import event_stream, spawn  # test helpers; ROOT is on sys.path
 
     out = content.parent / "serve-out"
     process, url = spawn(content, out)
