@@ -83,11 +83,14 @@ def build(
         state = State.read(options.out, options.profile)
         wanted = targets(options, plans) if plans is not None else None
         todo = wanted if options.force or wanted is None else state.stale(wanted)
-        catalog_missing = options.profile.catalog and not (options.out / "index.html").exists()
-        if wanted is not None and not todo and not catalog_missing:
+        catalog_stale = options.profile.catalog and not (
+            state.catalog_current and (options.out / "index.html").exists()
+        )
+        if wanted is not None and not todo and (not catalog_stale or options.only is not None):
             return BuildReport(skipped=len(wanted))
         sources = _hash_sources(plans)  # before loading: an edit during the build is a change
-        editions = load_editions(options.content)
+        needed = {t.edition.language for t in todo} if options.only is not None else None
+        editions = load_editions(options.content, needed)
         if wanted is None:  # the quick plan could not read the file, but the full load could
             plans = [edition.plan for edition in editions]
             wanted = todo = targets(options, plans)
@@ -137,16 +140,20 @@ def render(
     listener.started(len(pairs))
     rendered: dict[tuple[str, str], Rendered] = {}
     problems: list[str] = []
+    tried: list[str] = []
 
     def collect(result: JobResult) -> None:
         problems.extend(line for line in result.problems if line not in problems)
+        tried.extend(result.tried)
         for item in result.rendered:
             rendered[(item.edition, item.spec.name)] = item
             listener.rendered(item)
 
     run_jobs(jobs, options.workers or os.cpu_count() or 1, collect, pool)
     if problems:
-        raise BrochureError(problems)
+        error = BrochureError(problems)
+        error.tried = tuple(dict.fromkeys(tried))
+        raise error
     return [rendered[pair] for pair in _ordered(pairs, editions)]
 
 
@@ -196,8 +203,11 @@ def _publish(
             files.append(
                 (thumbnail_path(options.out, item.edition, item.spec.name, number), picture)
             )
-    if options.profile.catalog:
+    if options.profile.catalog and options.only is None:
         files += catalog_files(options.out, editions, dict(files))
+        state.catalog_current = True
+    elif rendered:
+        state.catalog_current = False
     written = [by_pair[(item.edition, item.spec.name)] for item in rendered]
     publish(files, options.out)
     for item, target in zip(rendered, written, strict=True):

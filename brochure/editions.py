@@ -76,8 +76,12 @@ class Edition:
         return self.plan.makes(document)
 
 
-def load_editions(path: Path) -> list[Edition]:
-    """Every edition content.yml describes; every problem in every file is reported at once."""
+def load_editions(path: Path, languages: set[str] | None = None) -> list[Edition]:
+    """Every edition content.yml describes; every problem in every file is reported at once.
+
+    LANGUAGES: load only these languages' editions (serve's first pass needs one); content.yml
+    itself is always validated whole.
+    """
     data, lines = read_yaml(path)
     english = validate_content(data, lines, path.name)
     problems: list[str] = []
@@ -98,6 +102,8 @@ def load_editions(path: Path) -> list[Edition]:
         raise BrochureError(problems)
     words: dict[str, tuple[Content, Review]] = {english.language: (english, Review(reviewed=True))}
     for language, file in files.items():
+        if languages is not None and language not in languages:
+            continue
         try:
             words[language] = _load_translation(path, data, language, file)
         except BrochureError as exc:
@@ -105,6 +111,7 @@ def load_editions(path: Path) -> list[Edition]:
     if problems:
         raise BrochureError(problems)
     plans = edition_plans(path, english.language, files, english.city_editions)
+    plans = [plan for plan in plans if plan.language in words]
     return [
         Edition(plan, words[plan.language][0], *_review_state(words[plan.language][1]))
         for plan in plans

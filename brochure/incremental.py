@@ -89,6 +89,9 @@ class State:
     out: Path
     shared: str
     entries: dict[str, dict] = field(default_factory=dict)
+    #: Whether build/index.html lists what is in the folder now (a build of only some
+    #: documents, as serve's first pass, leaves it for the next full build to rewrite).
+    catalog_current: bool = False
 
     @classmethod
     def read(cls, out: Path, profile: Profile) -> State:
@@ -102,6 +105,7 @@ class State:
             files = data.get("files")
             if isinstance(files, dict):
                 state.entries = {k: v for k, v in files.items() if _valid_entry(v)}
+            state.catalog_current = data.get("catalog_current") is True
         return state
 
     def stale(self, targets: list[Target]) -> list[Target]:
@@ -132,7 +136,11 @@ class State:
         }
 
     def to_bytes(self) -> bytes:
-        data = {"version": STATE_VERSION, "files": self.entries}
+        data = {
+            "version": STATE_VERSION,
+            "files": self.entries,
+            "catalog_current": self.catalog_current,
+        }
         return json.dumps(data, indent=1, sort_keys=True).encode()
 
     @property

@@ -45,6 +45,10 @@ class Fetched:
     #: Local files read, by path, with the SHA-256 of the bytes handed to WeasyPrint.
     hashes: dict[str, str] = field(default_factory=dict)
 
+    def local_paths(self) -> list[str]:
+        """Every local file asked for, found or not."""
+        return [str(path) for url in self.urls if (path := _local_path(url)) is not None]
+
 
 @dataclass
 class Renderer:

@@ -77,6 +77,7 @@ class JobResult:
     job_documents: tuple[tuple[str, str], ...]
     rendered: tuple[Rendered, ...] = ()
     problems: tuple[str, ...] = ()
+    tried: tuple[str, ...] = ()  # files the failed documents tried to read
 
 
 def template_context(edition: Edition, spec: DocumentSpec, profile: Profile) -> dict:
@@ -112,14 +113,16 @@ class Pipeline:
         """Every document of a job, checked; problems are collected, never raised."""
         made: dict[str, Rendered] = {}
         problems: list[str] = []
+        tried: list[str] = []
         pairs = tuple((job.edition.name, name) for name in job.documents)
         for name in job.documents:
             try:
                 made[name] = self.make(job.edition, DOCUMENTS[name], made)
             except BrochureError as exc:
                 problems += [line for line in exc.lines if line not in problems]
+                tried += exc.tried
         if problems:
-            return JobResult(pairs, problems=tuple(problems))
+            return JobResult(pairs, problems=tuple(problems), tried=tuple(tried))
         return JobResult(pairs, rendered=tuple(made[name] for name in job.documents))
 
     def make(self, edition: Edition, spec: DocumentSpec, made: dict[str, Rendered]) -> Rendered:
@@ -154,7 +157,9 @@ class Pipeline:
             problems = report.errors() + _glyph_problems(edition, report.missing_glyphs())
         if problems:
             label = spec.name if edition.name == "en" else f"{edition.name}: {spec.name}"
-            raise BrochureError([_prefixed(label, spec.name, p) for p in problems])
+            error = BrochureError([_prefixed(label, spec.name, p) for p in problems])
+            error.tried = tuple(report.fetched.local_paths())
+            raise error
         reads = {str(templates / name): before.get(name, "") for name in templates_used(templates)}
         reads.update(report.fetched.hashes)
         return pdf, tuple(sorted(reads.items()))

@@ -291,3 +291,21 @@ def test_serve_rebuilds_the_viewed_pdf_first_and_reloads_its_page_at_once(server
     log = "".join(process.output)
     assert "rebuilt first (trifold.css)" in log and ": en/trifold" in log
     assert (out / "es-somerville" / "trifold.pdf").stat().st_mtime > css.stat().st_mtime
+
+
+def test_serve_sees_a_missing_picture_added_and_replaced(server):
+    """A picture beside content.yml: missing (problem), added (reload, printed), replaced
+    (reload, the new one printed). Warm workers must never keep the old one."""
+    from tests.test_build_path import BLUE, RED, colour_at_top, picture, put_in_faq
+
+    url, project, out, process = server
+    thread, events = listen(url)
+    put_in_faq(project, '<img src="../pictures/logo.png" style="width:1in">')
+    thread.join(timeout=60)
+    assert events[-1][0] == "problem" and "pictures/logo.png" in events[-1][1]
+    for colour in (RED, BLUE):
+        thread, events = listen(url, until=("reload",))
+        picture(project / "pictures" / "logo.png", colour)
+        thread.join(timeout=60)
+        assert events and events[-1][0] == "reload", "".join(process.output)
+        assert colour_at_top(out / "en" / "faq.pdf") == colour
