@@ -139,8 +139,18 @@ def run_preview(args: argparse.Namespace, profile: Profile) -> int:
 def run_build(args: argparse.Namespace, profile: Profile) -> int:
     """Skip what is up to date (without importing WeasyPrint), build the rest, then record it."""
     from brochure.incremental import build_changed
+    from brochure.source import content_files
 
     start = time.perf_counter()
+    try:
+        # Before the fast path hashes them: a FIFO or /dev/zero named as a translation would
+        # hang it, a missing file would end it in a traceback.
+        content_files(args.content)
+    except BrochureError:
+        from brochure.editions import load_editions
+
+        load_editions(args.content)  # every problem, in the words `brochure check` uses
+        raise
     templates = (args.templates or default_templates(args.content)).resolve()
     bar = Progress(0)
 

@@ -25,6 +25,7 @@ from brochure.content import (
     validate_content,
 )
 from brochure.errors import BrochureError
+from brochure.source import confined_file
 
 #: Written once in content.yml and shared by every edition; a translation must not repeat them.
 SHARED = {("program", "phone"), ("translations",), ("city_editions",), ("draft_band",)}
@@ -74,7 +75,8 @@ def load_editions(path: Path) -> list[Edition]:
     problems: list[str] = []
     for language, relative in english.translations.items():
         try:
-            languages.append(_load_translation(path, data, language, relative))
+            where = f"{path.name}:{line_for(('translations', language), lines)}"
+            languages.append(_load_translation(path, where, data, language, relative))
         except BrochureError as exc:
             problems += exc.lines
     if problems:
@@ -101,14 +103,12 @@ def load_editions(path: Path) -> list[Edition]:
     return editions
 
 
-def _load_translation(main: Path, english: dict, language: str, relative: str) -> Edition:
-    folder = main.parent.resolve()
-    path = (folder / relative).resolve()
-    name = Path(relative).as_posix()
-    if not path.is_relative_to(folder):
-        raise BrochureError(
-            f"{main.name}: translations.{language}: {relative!r} is outside the project folder"
-        )
+def _load_translation(
+    main: Path, where: str, english: dict, language: str, relative: object
+) -> Edition:
+    """WHERE is `content.yml:LINE` of the entry naming the file, for the messages about it."""
+    path = confined_file(main.parent, relative, where, f"translations.{language}")
+    name = Path(str(relative)).as_posix()
     data, lines = read_yaml(path, name)
     if not isinstance(data, dict):
         raise BrochureError(f"{name}:1: (top level): must be a mapping")
