@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import difflib
 import re
-from datetime import date
+import unicodedata
+from datetime import date, datetime
 from pathlib import Path
 from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
 
-import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -25,20 +26,48 @@ from pydantic import (
 )
 
 from brochure.errors import BrochureError
-
-Loc = tuple[str | int, ...]
-
-#: libyaml's parser when PyYAML was built with it (about ten times faster), else pure Python.
-FastLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from brochure.source import (  # noqa: F401  (re-exported: other modules import them from here)
+    MAX_DEPTH,
+    MAX_FILE_BYTES,
+    FastLoader,
+    Loc,
+    NotADate,
+    character_name,
+    line_for,
+    parse_yaml,
+    read_text,
+    read_yaml,
+)
 
 MAX_TEXT = 1500  # characters in one field: more never fits a handout panel
-MAX_FILE_BYTES = 512 * 1024
-MAX_DEPTH = 30
 MARKUP = re.compile(r"<\s*[A-Za-z!/?]|\{\{|\{%|\{#|&[A-Za-z#][A-Za-z0-9]*;")
 
 
+#: Format characters real text needs: the joiners shape Devanagari, Arabic and Persian
+#: (Persian writes ZWNJ inside words), and the soft hyphen marks where a word may break.
+ALLOWED_FORMAT = {"\u200c", "\u200d", "\u00ad"}
+#: Characters that reorder text: the templates set the direction of right-to-left text.
+BIDI = {*"\u200e\u200f\u061c", *map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A))}
+
+
+def _unseen(value: str) -> str | None:
+    """The first character that prints as nothing (or garbles what follows), if any."""
+    for char in value:
+        if char in "\t\n" or char in ALLOWED_FORMAT:
+            continue
+        if unicodedata.category(char) in {"Cc", "Cf"}:
+            return char
+    return None
+
+
 def _plain_text(value: str) -> str:
-    """Content is printed as written; markup in it is a mistake (or an attempt) to refuse."""
+    """Content is printed as written; markup in it is a mistake (or an attempt) to refuse, and
+    invisible characters are mistakes no one can see to fix in the printed handout."""
+    unseen = _unseen(value)
+    if unseen is not None:
+        kind = "a control" if unicodedata.category(unseen) == "Cc" else "an invisible control"
+        why = ": right-to-left text is handled by the templates" if unseen in BIDI else ""
+        raise ValueError(f"contains {kind} character {character_name(unseen)}; remove it{why}")
     found = MARKUP.search(value)
     if found:
         snippet = value[found.start() : found.start() + 12].split()[0]
@@ -61,7 +90,12 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,39}$")]
 def _us_phone(value: str) -> str:
     """Accept any common US spelling and store the one the handouts print: (978) 699-9786."""
     digits = re.sub(r"[\s().+-]", "", value)
-    if not digits.isdigit():
+    if any(char.isdigit() and not char.isascii() for char in digits):
+        # Other scripts' digits print, but no phone can dial them from a tel: link.
+        raise ValueError(
+            f"{value!r} is not a phone number; write it with the digits 0-9, like (978) 699-9786"
+        )
+    if not re.fullmatch(r"[0-9]+", digits):
         raise ValueError(f"{value!r} is not a phone number; write it like (978) 699-9786")
     if len(digits) == 11 and digits.startswith("1"):
         digits = digits[1:]
@@ -75,6 +109,35 @@ def _us_phone(value: str) -> str:
 
 
 Phone = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_us_phone)]
+
+WRITE_DATE = "it must be a date written like 2026-11-27"
+
+
+def _calendar_date(value: Any) -> date:
+    """Only a plain date: pydantic would read 20261127 as seconds since 1970, and the YAML
+    loader keeps an impossible date (2026-02-30) as the text it was."""
+    if isinstance(value, NotADate):
+        raise ValueError(f"{value} is not a real date; {WRITE_DATE}")
+    if isinstance(value, datetime):
+        raise ValueError(f"{value:%Y-%m-%d %H:%M} has a time of day; {WRITE_DATE}")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        written = value.strip()
+        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", written):
+            try:
+                return date.fromisoformat(written)
+            except ValueError:
+                raise ValueError(f"{written} is not a real date; {WRITE_DATE}") from None
+        if re.fullmatch(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[Tt ]+[0-9].*", written):
+            raise ValueError(f"{written} has a time of day; {WRITE_DATE}")
+        raise ValueError(f"{written!r} is not a date; {WRITE_DATE}")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError(f"{value} is a number, not a date; {WRITE_DATE}")
+    raise ValueError("must be a date written like 2026-11-27")
+
+
+CalendarDate = Annotated[date, BeforeValidator(_calendar_date)]
 
 
 class Model(BaseModel):
@@ -190,18 +253,20 @@ class Content(Model):
     card: Card
     closing: Annotated[list[Text], Field(min_length=1)]
     #: When the copy was last revised: dates the PDFs, so the same input gives the same bytes.
-    revised: date
+    revised: CalendarDate
     #: Printed across every page of a translation no qualified translator has reviewed yet.
     draft_band: Text = "DRAFT TRANSLATION – NOT FOR DISTRIBUTION"
     #: Translation files, by language code, relative to this file (main content file only).
-    translations: dict[LanguageCode, Annotated[str, StringConstraints(min_length=1)]] = {}
+    #: Any value here: source.confined_file checks each path (and says what is wrong with it)
+    #: before the file is read.
+    translations: dict[LanguageCode, Any] = {}
     #: Cities that get a tri-fold of their own, in every language (main content file only).
     city_editions: list[Slug] = []
 
 
 def load_content(path: Path) -> Content:
     """Read and validate content.yml; raise BrochureError listing every problem found."""
-    data, lines = parse_yaml(_read(path), path.name)
+    data, lines = parse_yaml(read_text(path, path.name), path.name)
     return validate_content(data, lines, path.name)
 
 
@@ -215,38 +280,6 @@ def validate_content(data: Any, lines: dict[Loc, int], name: str) -> Content:
     if problems:
         raise BrochureError(problems)
     return content
-
-
-def read_yaml(path: Path, name: str | None = None) -> tuple[Any, dict[Loc, int]]:
-    """Parse a YAML file with the same limits and messages as content.yml."""
-    return parse_yaml(_read(path), name or path.name)
-
-
-def _read(path: Path) -> str:
-    name = path.name
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise BrochureError(
-                f"{name}: the file is {size / 1024:.0f} KB; a content file is at most "
-                f"{MAX_FILE_BYTES // 1024} KB. Is this the right file?"
-            )
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise BrochureError(
-            f"{path}: file not found; pass --content PATH to use another file"
-        ) from None
-    except IsADirectoryError:
-        raise BrochureError(f"{path}: is a folder; pass the path of a content file") from None
-    except OSError as exc:
-        raise BrochureError(f"{path}: cannot be read ({exc.strerror})") from None
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise BrochureError(
-            f"{name}:{line}: not UTF-8 text ({exc.reason}); save the file as UTF-8"
-        ) from None
 
 
 def cross_checks(content: Content) -> list[tuple[Loc, str]]:
@@ -269,7 +302,7 @@ def cross_checks(content: Content) -> list[tuple[Loc, str]]:
 
 def locate(path: Path, needle: str) -> list[str]:
     """Where in the content file a piece of text appears, as `file:LINE: field` strings."""
-    data, lines = parse_yaml(_read(path), path.name)
+    data, lines = parse_yaml(read_text(path, path.name), path.name)
     found: list[str] = []
 
     def walk(value: Any, loc: Loc) -> None:
@@ -284,67 +317,6 @@ def locate(path: Path, needle: str) -> list[str]:
 
     walk(data, ())
     return found
-
-
-def parse_yaml(text: str, name: str) -> tuple[Any, dict[Loc, int]]:
-    """Parse YAML, returning the data and the line of every key and list item."""
-    loader = FastLoader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            raise BrochureError(f"{name}:1: the file is empty")
-        lines: dict[Loc, int] = {}
-        problems: list[str] = []
-        _map_lines(node, (), lines, problems, name)
-        if problems:
-            raise BrochureError(problems)
-        return loader.construct_document(node), lines
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"{mark.line + 1}:{mark.column + 1}" if mark else "1"
-        raise BrochureError(
-            f"{name}:{where}: YAML syntax error: {exc.problem or exc.context}; "
-            "check the quotes, brackets and indentation here and on the line above"
-        ) from None
-    except yaml.YAMLError as exc:
-        raise BrochureError(f"{name}:1: YAML error: {exc}") from None
-    finally:
-        loader.dispose()
-
-
-def _map_lines(
-    node: yaml.Node, loc: Loc, lines: dict, problems: list[str], name: str, seen: set | None = None
-) -> None:
-    seen = set() if seen is None else seen
-    line = node.start_mark.line + 1
-    where = ".".join(map(str, loc)) or "(top level)"
-    if id(node) in seen and isinstance(node, yaml.CollectionNode):
-        problems.append(
-            f"{name}:{line}: {where}: anchors and aliases (& and *) are not supported; "
-            "write the text out in full"
-        )
-        return
-    if len(loc) > MAX_DEPTH:
-        problems.append(f"{name}:{line}: {where}: nested too deeply; check the indentation")
-        return
-    seen.add(id(node))
-    lines[loc] = line
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            if key in seen:
-                where = ".".join(map(str, (*loc, key)))
-                problems.append(
-                    f"{name}:{key_node.start_mark.line + 1}: {where}: "
-                    "this key is given twice; keep one"
-                )
-            seen.add(key)
-            _map_lines(value_node, (*loc, key), lines, problems, name, seen)
-            lines[(*loc, key)] = key_node.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _map_lines(item, (*loc, index), lines, problems, name, seen)
 
 
 def describe_errors(
@@ -404,16 +376,11 @@ def _suggestion(key: str, allowed: list[str]) -> str:
     return f"; remove it (allowed here: {', '.join(allowed)})" if allowed else "; remove it"
 
 
-def line_for(loc: Loc, lines: dict[Loc, int]) -> int:
-    """The line of LOC, or of its nearest parent that the file has."""
-    while loc and loc not in lines:
-        loc = loc[:-1]
-    return lines.get(loc, 1)
-
-
 _PATTERN_HINTS = {
     "language": "use a language code such as en, es or pt-BR",
     "cities": "city keys are short lowercase names such as worcester",
+    "city_editions": "city_editions lists city keys from `cities`, such as worcester",
+    "translations": "translations are listed by language code, such as es or pt-BR",
 }
 
 
@@ -428,12 +395,22 @@ def _message(error: dict) -> str:
     if kind == "string_too_long":
         return f"is too long ({len(str(error['input']))} characters; at most {MAX_TEXT} fit)"
     if kind == "string_pattern_mismatch":
-        return f"{error['input']!r} is not valid here; {_PATTERN_HINTS.get(error['loc'][0], '')}"
+        hint = _PATTERN_HINTS.get(str(error["loc"][0]), "check the spelling")
+        return f"{error['input']!r} is not valid here; {hint}"
     if kind == "too_short":
         return "must have at least one entry"
+    if kind in {"bool_type", "bool_parsing"}:
+        return "must be true or false"
     if kind in {"date_type", "date_from_datetime_parsing", "date_parsing"}:
         return "must be a date written like 2026-11-27"
     if kind == "string_type":
+        given = error.get("input")
+        if given is None:
+            return "is empty; write its text"
+        if isinstance(given, dict):
+            return "must be text, not a mapping; write the text alone, without a `name:` before it"
+        if isinstance(given, list):
+            return "must be text, not a list; write it on one line after the colon"
         return "must be text (put it in quotes if it looks like a number, yes/no or a date)"
     if kind in {"list_type", "dict_type", "model_type"}:
         expected = {"list_type": "a list", "dict_type": "a mapping", "model_type": "a mapping"}

@@ -9,6 +9,7 @@ files are new and which are old. One build at a time per output folder: a second
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import tempfile
 import time
@@ -18,7 +19,6 @@ from pathlib import Path
 
 from brochure.errors import BrochureError
 
-LOCK_FILE = ".brochure.lock"
 LOCK_WAIT_SECONDS = 600.0
 TEMP_SUFFIX = ".tmp"
 
@@ -27,22 +27,31 @@ TEMP_SUFFIX = ".tmp"
 def output_lock(
     out: Path, on_wait: Callable[[str], None] | None = None, wait: float = LOCK_WAIT_SECONDS
 ) -> Iterator[None]:
-    """Hold OUT for one build. Another build into the same folder waits here (and says so)."""
+    """Hold OUT for one build. Another build into the same folder waits here (and says so).
+
+    The lock file lives in the temporary folder, named after OUT, so a build that fails
+    before writing leaves no trace in OUT (it may not even exist yet).
+    """
     if out.exists() and not out.is_dir():
         raise BrochureError(f"{out}: is a file, not a folder; pass --out with a folder")
+    name = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:24]
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        handle = open(out / LOCK_FILE, "a+b")  # noqa: SIM115 - held for the whole build
+        folder = Path(tempfile.gettempdir()) / "brochure-locks"
+        if not folder.is_dir():
+            folder.mkdir(exist_ok=True)
+            os.chmod(folder, 0o1777)  # shared, like /tmp itself: any user may lock in it
+        fd = os.open(folder / f"{name}.lock", os.O_RDONLY | os.O_CREAT, 0o666)
     except OSError as exc:
         raise BrochureError(
-            f"{out}: cannot use this output folder ({exc.strerror or exc}); check --out"
+            f"{out}: cannot lock this output folder ({exc.strerror or exc}); "
+            f"check that {tempfile.gettempdir()} is writable"
         ) from None
     try:
         deadline = time.monotonic() + wait
         told = False
         while True:
             try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
                 if not told and on_wait is not None:
@@ -56,11 +65,13 @@ def output_lock(
                 time.sleep(0.1)
         yield
     finally:
-        handle.close()  # releases the lock
+        os.close(fd)  # releases the lock
 
 
 def remove_leftovers(out: Path) -> None:
     """Temporary files a killed build left behind (only ever removed under the lock)."""
+    if not out.is_dir():
+        return
     for path in out.rglob(f".*{TEMP_SUFFIX}"):
         if path.is_file():
             path.unlink(missing_ok=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import html
+import json
 import queue
 import sys
 import threading
@@ -20,10 +21,11 @@ from pathlib import Path
 from brochure.build import build
 from brochure.errors import BrochureError
 from brochure.fonts import font_files
+from brochure.incremental import STATE_FILE
 from brochure.options import BuildOptions
 from brochure.plan import quick_plan
 
-POLL_SECONDS = 0.1
+POLL_SECONDS = 0.05
 
 #: Added to HTML pages served here (never to files on disk): listens for rebuilds.
 LIVE_SCRIPT = """
@@ -188,37 +190,52 @@ def viewed_pairs(views: set[str], options: BuildOptions) -> frozenset[tuple[str,
     return frozenset(pairs)
 
 
-def watched_files(options: BuildOptions, fonts: list[Path]) -> list[Path]:
-    """content.yml, the translations it names, every template and stylesheet, the fonts."""
-    files = {options.content}
-    for plan in quick_plan(options.content) or []:  # unreadable: still watched; build says why
-        files.update(plan.sources)
-    files.update(recorded_reads(options.out))
-    templates = sorted(p for p in options.templates.rglob("*") if p.is_file())
-    return [*sorted(files), *templates, *fonts]
+class Watcher:
+    """The files a rebuild depends on: content.yml, the translations it names, every template
+    and stylesheet, the fonts, whatever else the last builds read (a picture beside
+    content.yml, say) and what the last failed build could not read. Polled often, so the
+    lists behind it are re-read only when the file that names them changes."""
+
+    def __init__(self, options: BuildOptions) -> None:
+        self.options = options
+        self.fonts = font_files()  # from installed packages: the list does not change
+        self._sources: tuple[object, set[Path]] = (None, set())
+        self._reads: tuple[object, set[Path]] = (None, set())
+        self.tried: set[Path] = set()
+
+    def files(self) -> list[Path]:
+        content = self.options.content
+        stamp = _stamp(content)
+        if stamp != self._sources[0]:
+            plans = quick_plan(content) or []  # unreadable: still watched; the build says why
+            self._sources = (stamp, {path for plan in plans for path in plan.sources})
+        state = self.options.out / STATE_FILE
+        stamp = _stamp(state)
+        if stamp != self._reads[0]:
+            self._reads = (stamp, recorded_reads(state))
+        templates = sorted(p for p in self.options.templates.rglob("*") if p.is_file())
+        extra = sorted(self._sources[1] | self._reads[1] | self.tried)
+        return [content, *extra, *templates, *self.fonts]
+
+    def stamps(self) -> dict[Path, object]:
+        return {path: _stamp(path) for path in self.files()}
 
 
-def recorded_reads(out: Path) -> set[Path]:
-    """Files the last builds read besides templates (a picture beside content.yml, say)."""
-    import json
-
-    from brochure.incremental import STATE_FILE
-
+def _stamp(path: Path) -> object:
     try:
-        entries = json.loads((out / STATE_FILE).read_text(encoding="utf-8")).get("files", {})
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_mtime_ns, info.st_size)
+
+
+def recorded_reads(state: Path) -> set[Path]:
+    """Files the last builds read, from the state file."""
+    try:
+        entries = json.loads(state.read_text(encoding="utf-8")).get("files", {})
         return {Path(p) for entry in entries.values() for p in entry.get("reads", [])}
     except (OSError, ValueError, AttributeError, TypeError):
         return set()  # no build yet, or a state file the next build replaces
-
-
-def stamps(files: list[Path]) -> dict[Path, int]:
-    found = {}
-    for path in files:
-        try:
-            found[path] = path.stat().st_mtime_ns
-        except OSError:
-            found[path] = -1
-    return found
 
 
 def serve(
@@ -261,6 +278,7 @@ def serve(
                     say(f"rebuilt first ({reason}) in {seconds:.2f} s: {_names(early)}")
             result = build(options, pool=pool)
         except BrochureError as exc:
+            watcher.tried = {Path(path) for path in exc.tried}
             text = "\n".join(exc.lines)
             say(f"problem ({reason}):\n{text}")
             hub.publish("problem", text)
@@ -271,8 +289,8 @@ def serve(
 
     # The baseline is taken before the first build, so a save made while it runs (or before
     # the loop starts) is still seen as a change.
-    fonts = font_files()  # they come from installed packages: the list does not change
-    seen = stamps(watched_files(options, fonts))
+    watcher = Watcher(options)
+    seen = watcher.stamps()
     rebuild("start")
     handler = functools.partial(Handler, directory=str(out_dir))
     Handler.hub = hub
@@ -286,7 +304,7 @@ def serve(
     try:
         while not stop.is_set():
             time.sleep(POLL_SECONDS)
-            now = stamps(watched_files(options, fonts))
+            now = watcher.stamps()
             if now != seen:
                 changed = [p.name for p in now if now.get(p) != seen.get(p)]
                 seen = now

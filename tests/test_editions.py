@@ -169,8 +169,11 @@ def test_translation_file_outside_the_project_is_refused(project_copy):
     edit(project_copy, "  es: translations/es.yml", "  es: ../../etc/es.yml")
     with pytest.raises(BrochureError) as info:
         load_editions(project_copy)
+    text = project_copy.read_text(encoding="utf-8")
+    where = text[: text.index("  es: ../../etc")].count("\n") + 1
     assert info.value.lines == [
-        "content.yml:17: translations.es: '../../etc/es.yml' is outside the project folder"
+        f"content.yml:{where}: translations.es: '../../etc/es.yml' is outside the project "
+        "folder; copy the file into it"
     ]
 
 
