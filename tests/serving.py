@@ -48,17 +48,12 @@ def spawn(content: Path, out_dir: Path, timeout: float = 120) -> tuple:
     raise RuntimeError("brochure serve did not start:\n" + "".join(seen))
 
 
-def event_stream(
-    url: str,
-    timeout: float,
-    until: tuple[str, ...] = ("reload", "problem"),
-    connected: threading.Event | None = None,
-) -> list[tuple[str, str]]:
-    """Read server-sent events from URL until one of UNTIL arrives.
+def iter_events(url: str, timeout: float, connected: threading.Event | None = None):
+    """Yield (event, data) from a server-sent event stream at URL, each event whole.
 
     CONNECTED is set once the server has registered this listener.
     """
-    events, event = [], "message"
+    event, data = "message", []
     with urllib.request.urlopen(url, timeout=timeout) as response:
         for raw in response:
             line = raw.decode().rstrip("\n")
@@ -67,7 +62,22 @@ def event_stream(
             elif line.startswith("event: "):
                 event = line[7:]
             elif line.startswith("data: "):
-                events.append((event, line[6:]))
-                if event in until:
-                    return events
+                data.append(line[6:])
+            elif line == "" and data:  # the end of one event: all its data lines together
+                yield event, "\n".join(data)
+                event, data = "message", []
+
+
+def event_stream(
+    url: str,
+    timeout: float,
+    until: tuple[str, ...] = ("reload", "problem"),
+    connected: threading.Event | None = None,
+) -> list[tuple[str, str]]:
+    """Read server-sent events from URL until one of UNTIL arrives (for tests and the bench)."""
+    events = []
+    for event, data in iter_events(url, timeout, connected):
+        events.append((event, data))
+        if event in until:
+            break
     return events

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,52 @@ def test_check_reports_the_same_and_writes_nothing(case, tmp_path, capsys):
     assert main(args) == 1
     assert capsys.readouterr().err.splitlines() == expected
     assert sorted(p.name for p in tmp_path.iterdir()) == (["templates"] if "css" in case else [])
+
+
+@pytest.mark.parametrize("case", CONTENT_CASES)
+def test_check_gives_the_same_messages_as_build(case, capsys):
+    """`brochure check` reports each broken content file exactly as `build` does."""
+    assert main(["check", "--content", str(CORPUS / "content" / f"{case}.yml")]) == 1
+    assert capsys.readouterr().err.splitlines() == EXPECTED[case]
+
+
+def test_every_content_case_through_a_running_serve(tmp_path):
+    """One `brochure serve`; each broken file saved over content.yml in turn must show its
+    exact messages on the page (as a problem event), and the server must keep running."""
+    from tests.serving import iter_events, spawn
+
+    project = tmp_path / "corpus" / "content"  # same depth as tests/corpus/content
+    project.mkdir(parents=True)
+    content = project / "content.yml"
+    shutil.copy(CORPUS / "base.yml", content)
+    process, url = spawn(content, tmp_path / "out")
+
+    def shown_for(case: str, expected: str) -> str | None:
+        """Save CASE over content.yml; the problem the page shows that matches, or the last."""
+        connected, seen = threading.Event(), []
+
+        def listen() -> None:
+            for event, data in iter_events(url + "__events", 60, connected):
+                if event == "problem":
+                    seen.append(data)
+                    if data == expected:
+                        return
+
+        listener = threading.Thread(target=listen, daemon=True)
+        listener.start()
+        assert connected.wait(30), case
+        content.write_bytes((CORPUS / "content" / f"{case}.yml").read_bytes())
+        listener.join(timeout=60)
+        return seen[-1] if seen else None
+
+    try:
+        for case in CONTENT_CASES:
+            expected = "\n".join(
+                line.replace(f"{case}.yml", "content.yml") for line in EXPECTED[case]
+            )
+            assert shown_for(case, expected) == expected, case
+            assert process.poll() is None, case
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert "Traceback" not in "".join(process.output)
