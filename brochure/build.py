@@ -21,17 +21,18 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from brochure.catalog import catalog_files, thumbnail_path
 from brochure.documents import DOCUMENTS
-from brochure.editions import Edition, load_editions
 from brochure.errors import BrochureError
 from brochure.incremental import State
 from brochure.options import BuildOptions
 from brochure.output import output_lock, publish, remove_leftovers
-from brochure.pipeline import Job, JobResult, Rendered, Settings
 from brochure.plan import EditionPlan, Target, quick_plan
-from brochure.workers import run_jobs
+
+if TYPE_CHECKING:  # the heavy modules load only once something must be built (step 4 on)
+    from brochure.editions import Edition
+    from brochure.pipeline import JobResult, Rendered
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,8 @@ def build(
         )
         if wanted is not None and not todo and (not catalog_stale or options.only is not None):
             return BuildReport(skipped=len(wanted))
+        from brochure.editions import load_editions  # pydantic and friends: only from here on
+
         sources = _hash_sources(plans)  # before loading: an edit during the build is a change
         needed = {t.edition.language for t in todo} if options.only is not None else None
         editions = load_editions(options.content, needed)
@@ -103,6 +106,8 @@ def check(
     options: BuildOptions, listener: Listener | None = None, pool: Executor | None = None
 ) -> tuple[list[Edition], list[Rendered]]:
     """Everything a build does except writing: every problem is reported, nothing is written."""
+    from brochure.editions import load_editions
+
     editions = load_editions(options.content)
     wanted = {t.pair for t in targets(options, [e.plan for e in editions])}
     return editions, render(options, editions, wanted, listener or Listener(), pool)
@@ -131,6 +136,9 @@ def render(
     pool: Executor | None,
 ) -> list[Rendered]:
     """Render and check the (edition, document) PAIRS; every problem found, or every PDF."""
+    from brochure.pipeline import Job, Settings
+    from brochure.workers import run_jobs
+
     settings = Settings(options.templates, options.project_dir, options.profile, uuid.uuid4().hex)
     jobs = [
         Job(edition, group, settings)
@@ -194,6 +202,8 @@ def _publish(
     sources: dict[str, str],
 ) -> BuildReport:
     """Write every PDF, its thumbnails and the catalog together; then record what was written."""
+    from brochure.catalog import catalog_files, thumbnail_path
+
     by_pair = {t.pair: t for t in wanted}
     files: list[tuple[Path, bytes]] = []
     for item in rendered:

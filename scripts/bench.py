@@ -1,5 +1,6 @@
 """`make bench`: how fast the build is, as a table. Not a test: machines here are shared and
-noisy, so the figures that matter are ratios measured in the same run.
+noisy, so the figures that matter are ratios measured in the same run. `--quick` measures each
+row once (warm renders on English only), so a test can check that every row still runs.
 
 Rows: cold full build, no-op rebuild, one-translation rebuild (all through the real command
 line, in fresh processes); per-document render time in one warm process; the card sheet against
@@ -119,7 +120,8 @@ def main() -> None:
             (
                 f"render {name} (warm, median)",
                 f"{statistics.median(times):.3f} s",
-                f"{len(times)} editions; checks and thumbnails included",
+                f"{len(times)} editions; checks and thumbnails included"
+                + (" (quick: English only)" if quick else ""),
             )
         )
     rows += [
