@@ -99,7 +99,8 @@ def build(
             wanted = todo = targets(options, plans)
             sources = _hash_sources(plans)
         rendered = render(options, editions, {t.pair for t in todo}, listener, pool)
-        return _publish(options, state, editions, wanted, rendered, sources)
+        state.sources = sources
+        return _publish(options, state, editions, wanted, rendered)
 
 
 def check(
@@ -199,7 +200,6 @@ def _publish(
     editions: list[Edition],
     wanted: list[Target],
     rendered: list[Rendered],
-    sources: dict[str, str],
 ) -> BuildReport:
     """Write every PDF, its thumbnails and the catalog together; then record what was written."""
     from brochure.catalog import catalog_files, thumbnail_path
@@ -221,7 +221,7 @@ def _publish(
     written = [by_pair[(item.edition, item.spec.name)] for item in rendered]
     publish(files, options.out)
     for item, target in zip(rendered, written, strict=True):
-        state.record(target, item.pdf, sources, item.reads)
+        state.record(target, item.pdf, item.reads)
     try:
         publish([(state.path, state.to_bytes())], options.out)
     except BrochureError as exc:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import jinja2
 
-from brochure.documents import DOCUMENTS, DocumentSpec, Profile
+from brochure.documents import DOCUMENTS, OFFICE, DocumentSpec
 from brochure.editions import Edition
 
 TEMPLATE = Path(__file__).with_name("catalog.html.j2")
@@ -53,7 +53,7 @@ def catalog_files(
 ) -> list[tuple[Path, bytes]]:
     """index.html, plus thumbnails of PDFs already in the folder that lack them (deleted by
     hand). PENDING are files this build is about to write: they count as there."""
-    office = Profile("office")
+    office = OFFICE
     files: list[tuple[Path, bytes]] = []
     sections = []
     for language in dict.fromkeys(e.language for e in editions):
@@ -89,7 +89,7 @@ def _entry(
     pending: dict[Path, bytes],
     files: list[tuple[Path, bytes]],
 ) -> Entry:
-    pdf = Profile("office").output_path(out_dir, edition.name, spec.name)
+    pdf = OFFICE.output_path(out_dir, edition.name, spec.name)
     data = pending.get(pdf)
     size = len(data) if data is not None else pdf.stat().st_size
     paths = [thumbnail_path(out_dir, edition.name, spec.name, n) for n in range(1, spec.pages + 1)]

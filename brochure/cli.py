@@ -58,7 +58,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     cli = parser()
     args = cli.parse_args(argv)
-    if getattr(args, "proof", False) and args.profile != "press":
+    if getattr(args, "proof", False) and not Profile(args.profile).bleed_in:
         cli.error("--proof goes with --profile press (marks sit in the bleed)")
     if getattr(args, "workers", None) is not None and args.workers < 1:
         cli.error("--workers must be 1 or more")

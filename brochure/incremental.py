@@ -89,6 +89,8 @@ class State:
     out: Path
     shared: str
     entries: dict[str, dict] = field(default_factory=dict)
+    #: SHA-256 of the content files, taken before this build loaded them (see record).
+    sources: dict[str, str] = field(default_factory=dict)
     #: Whether build/index.html lists what is in the folder now (a build of only some
     #: documents, as serve's first pass, leaves it for the next full build to rewrite).
     catalog_current: bool = False
@@ -122,13 +124,14 @@ class State:
                 out.append(target)
         return out
 
-    def record(self, target: Target, pdf: bytes, sources: dict[str, str], reads: tuple) -> None:
+    def record(self, target: Target, pdf: bytes, reads: tuple) -> None:
         """Remember one written file: the key of what it was made from, and its own hash.
 
-        SOURCES are the content files' hashes taken before they were loaded, READS what the
-        render hashed as it read: a file edited during the build is seen as changed next time.
+        The content files' hashes were taken before they were loaded (self.sources), READS are
+        what the render hashed as it read: a file edited during the build is seen as changed.
         """
-        files = [(p, sources[p]) for p in sources_of(target.edition)] + [tuple(r) for r in reads]
+        files = [(p, self.sources[p]) for p in sources_of(target.edition)]
+        files += [tuple(r) for r in reads]
         self.entries[self._name(target)] = {
             "key": input_key(self.shared, target.edition, target.spec.name, files),
             "reads": sorted({path for path, _sha in reads}),

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import lru_cache
 from html import escape
 
 import segno
 from markupsafe import Markup
 
 
-@cache
+@lru_cache(maxsize=32)  # one per number and ink: a handful per process
 def qr_svg(data: str, ink: str = "#000") -> Markup:
     """An inline SVG QR code; size it in CSS. The card leaves the quiet zone around it.
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +44,7 @@ class ConfinedLoader(jinja2.FileSystemLoader):
         return source, filename, still_current
 
 
-@cache
+@lru_cache(maxsize=8)  # one per templates folder: one or two per process
 def environment(templates: Path) -> jinja2.Environment:
     """One environment per template folder (a handful per process), so compiled templates are
     reused between documents.

@@ -25,7 +25,7 @@ from brochure.incremental import STATE_FILE
 from brochure.options import BuildOptions
 from brochure.plan import quick_plan
 
-POLL_SECONDS = 0.05
+POLL_SECONDS = 0.02  # a save is seen within 20 ms; one poll stats ~25 files (~0.3 ms)
 
 #: Added to HTML pages served here (never to files on disk): listens for rebuilds.
 LIVE_SCRIPT = """
