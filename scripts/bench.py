@@ -197,7 +197,7 @@ def serve_latency(scratch: Path) -> tuple[float, float]:
     """Seconds from saving a stylesheet to the browser's reload signal, under `brochure serve`."""
     import threading
 
-    from brochure.serve import event_stream, spawn
+    from tests.serving import event_stream, spawn  # test helpers; ROOT is on sys.path
 
     shutil.copytree(ROOT / "templates", scratch / "templates", dirs_exist_ok=True)
     process, url = spawn(scratch / "content.yml", scratch / "serve-out")

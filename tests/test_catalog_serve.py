@@ -17,7 +17,7 @@ from PIL import Image
 
 from brochure.cli import main
 from brochure.paths import PROJECT_ROOT
-from brochure.serve import event_stream, spawn
+from tests.serving import event_stream, spawn
 
 
 class Page(HTMLParser):
