@@ -13,7 +13,9 @@ import queue
 import sys
 import threading
 import time
+import traceback
 import urllib.parse
+from concurrent.futures.process import BrokenProcessPool
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -298,7 +300,10 @@ def serve(
         # Workers that live as long as the server: each keeps WeasyPrint, fonts and caches warm.
         pool = start_workers(os.cpu_count() or 1)
 
+        last_bug = ""
+
         def rebuild(reason: str) -> None:
+            nonlocal pool, last_bug
             start = time.perf_counter()
             try:
                 result = build_changed(content, templates, out_dir, profile, [], pool=pool)
@@ -307,6 +312,22 @@ def serve(
                 say(f"problem ({reason}):\n{text}")
                 hub.publish("problem", text)
                 return
+            except Exception as exc:  # a bug of ours, not the user's: say so, keep serving
+                summary = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+                summary = summary.splitlines()[0][:200]
+                details = traceback.format_exc().rstrip()
+                if details == last_bug:  # the same traceback at every save would bury the rest
+                    say(f"internal error again ({reason}): {summary} (traceback above)")
+                else:
+                    say(f"internal error ({reason}), a bug in brochure; please report:\n{details}")
+                last_bug = details
+                if isinstance(exc, BrokenProcessPool):  # a worker died; the pool is unusable
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    pool = start_workers(os.cpu_count() or 1)
+                    say("started new build workers; save again to rebuild")
+                hub.publish("problem", f"internal error: {summary} (see the terminal)")
+                return
+            last_bug = ""
             seconds = time.perf_counter() - start
             names = ", ".join(f"{b.edition}/{b.document}" for b in result.built) or "nothing new"
             say(f"rebuilt ({reason}) in {seconds:.2f} s: {names}")

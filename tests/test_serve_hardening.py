@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import http.client
 import importlib
+import os
 import re
 import shutil
+import signal
 import socket
 import struct
 import subprocess
@@ -367,6 +369,32 @@ class InProcess:
         assert events, "no event after a save:\n" + self.printed()
         return events
 
+    def save_and_read(self) -> str:
+        """Save a stylesheet; return what the server printed about it."""
+        before = len(self.lines)
+        self.touch()
+        deadline = time.monotonic() + 90
+        while len(self.lines) == before and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.2)  # a message can take two lines
+        return "\n".join(self.lines[before:])
+
+    def banner(self, seconds: float = 1.5) -> list[tuple[str, str]]:
+        """The events a page that opens now receives in its first SECONDS."""
+        received = b""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=seconds) as sock:
+            sock.sendall(b"GET /__events HTTP/1.1\r\nHost: x\r\n\r\n")
+            end = time.monotonic() + seconds
+            while time.monotonic() < end:
+                try:
+                    chunk = sock.recv(4096)
+                except TimeoutError:
+                    break
+                if not chunk:
+                    break
+                received += chunk
+        return re.findall(r"event: (\w+)\ndata: ([^\n]*)", received.decode())
+
     def finish(self) -> None:
         self.stop.set()
         if self.thread is not None:
@@ -413,3 +441,80 @@ def test_the_event_stream_outlives_the_timeout_and_keeps_pinging(in_process):
         while b"event: reload" not in received and (chunk := sock.recv(4096)):
             received += chunk
     assert b"event: reload" in received
+
+
+# --- 5. builds that fail in unplanned ways ---------------------------------------------------
+
+
+class Sabotage:
+    """Wraps the build: while `error` is set, the build raises it instead of running."""
+
+    def __init__(self, monkeypatch) -> None:
+        self.error: BaseException | None = None
+        real = brochure.serve.build_changed
+
+        def build_changed(*args, **kwargs):
+            if self.error is not None:  # a new one each time, as a real bug would raise
+                raise type(self.error)(*self.error.args)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(brochure.serve, "build_changed", build_changed)
+
+
+def internal_errors(printed: str) -> int:
+    return printed.count("Traceback (most recent call last)")
+
+
+def test_an_unexpected_error_in_a_rebuild_keeps_the_server_up(in_process, monkeypatch):
+    sabotage = Sabotage(monkeypatch)
+    in_process.start()
+    sabotage.error = RuntimeError("the disk is on fire\nand more detail")
+    events = in_process.save_and_wait()
+    banner = "internal error: RuntimeError: the disk is on fire (see the terminal)"
+    assert events[-1] == ("problem", banner)
+    printed = in_process.printed()
+    assert internal_errors(printed) == 1 and "internal error (faq.css)" in printed
+    assert urllib.request.urlopen(in_process.url, timeout=10).status == 200
+    assert in_process.banner() == [("problem", banner)]  # a page opened now shows it too
+    # The same error again: one more line, not the same traceback twice.
+    again = in_process.save_and_read()
+    assert again.startswith("internal error again (faq.css): RuntimeError: the disk is on fire")
+    assert internal_errors(in_process.printed()) == 1
+    sabotage.error = None
+    events = in_process.save_and_wait(until=("reload",))
+    assert events[-1][0] == "reload"
+    assert in_process.banner() == []  # the banner is gone
+    assert in_process.thread.is_alive()
+
+
+def test_an_unexpected_error_in_the_first_build_still_serves(in_process, monkeypatch):
+    sabotage = Sabotage(monkeypatch)
+    sabotage.error = KeyError("trifold")
+    in_process.start()
+    thread, events = listen(in_process.url)
+    thread.join(timeout=30)
+    assert events == [("problem", "internal error: KeyError: 'trifold' (see the terminal)")]
+    assert internal_errors(in_process.printed()) == 1
+    sabotage.error = None
+    assert in_process.save_and_wait(until=("reload",))[-1][0] == "reload"
+    assert (in_process.out / "en" / "faq.pdf").is_file()
+
+
+def test_a_lost_worker_is_replaced(in_process, monkeypatch):
+    import brochure.build
+
+    pools = []
+    real = brochure.build.start_workers
+
+    def start_workers(count: int):
+        pools.append(real(count))
+        return pools[-1]
+
+    monkeypatch.setattr(brochure.build, "start_workers", start_workers)
+    in_process.start()
+    os.kill(next(iter(pools[0]._processes)), signal.SIGKILL)
+    time.sleep(1)  # the pool notices the loss
+    events = in_process.save_and_wait()
+    assert events[-1][0] == "problem" and events[-1][1].startswith("internal error: ")
+    assert in_process.save_and_wait(until=("reload",))[-1][0] == "reload"
+    assert len(pools) == 2
