@@ -240,8 +240,12 @@ def listen(host: str, port: int, handler, say=print) -> Server:
             ) from None
         reason = exc.strerror or str(exc)
         raise CannotListen(f"cannot listen on {host}: {reason}; use --host 127.0.0.1") from None
-    except (OverflowError, ValueError) as exc:  # from callers that skip the command line's checks
-        raise CannotListen(f"cannot listen on {host} port {port}: {exc}") from None
+    except OverflowError:  # a caller that skipped the command line's check
+        raise CannotListen("--port must be between 0 and 65535") from None
+    except (TypeError, ValueError):  # not even a name: a NUL byte, a label too long to encode
+        raise CannotListen(
+            f"cannot listen on {host!r}: not a host name or address; use --host 127.0.0.1"
+        ) from None
     server.say = say
     return server
 

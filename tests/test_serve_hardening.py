@@ -122,6 +122,17 @@ def test_an_unusable_host_is_one_sentence(tmp_path, host, reason):
     assert not (tmp_path / "out").exists()
 
 
+def test_a_host_that_is_not_even_a_name_is_one_sentence(tmp_path):
+    host = "ä" * 64 + ".invalid"  # cannot be encoded for the resolver: nothing is looked up
+    result = run_serve(tmp_path, "--host", host, "--port", "0")
+    assert_usage_error(
+        result,
+        f"brochure serve: cannot listen on {host!r}: not a host name or address; "
+        "use --host 127.0.0.1",
+    )
+    assert result.stderr.count("\n") == 1
+
+
 # --- a server in a child process, shared by the HTTP tests ----------------------------------
 
 
@@ -441,6 +452,20 @@ def test_the_event_stream_outlives_the_timeout_and_keeps_pinging(in_process):
         while b"event: reload" not in received and (chunk := sock.recv(4096)):
             received += chunk
     assert b"event: reload" in received
+
+
+def test_a_bug_while_answering_is_one_line_not_a_traceback(in_process, monkeypatch):
+    def broken(self, path, body):
+        raise RuntimeError("no pages today")
+
+    monkeypatch.setattr(brochure.serve.Handler, "_html", broken)
+    in_process.start()
+    before = len(in_process.lines)
+    assert exchange(in_process.port, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n") == b""
+    time.sleep(0.5)
+    assert in_process.lines[before:] == [
+        "could not answer a request from 127.0.0.1: RuntimeError: no pages today"
+    ]
 
 
 # --- 5. builds that fail in unplanned ways ---------------------------------------------------
