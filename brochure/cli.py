@@ -50,9 +50,22 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--templates", type=Path, metavar="DIR", help=TEMPLATES_HELP)
     s.add_argument("--out", type=Path, default=Path("build"), metavar="DIR")
     s.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1 (this computer only)")
-    s.add_argument("--port", type=int, default=8000, help="default: 8000; 0 picks a free one")
+    s.add_argument(
+        "--port", type=port_number, default=8000, help="default: 8000; 0 picks a free one"
+    )
     sub.add_parser("list", help="name the documents and how to print them")
     return p
+
+
+def port_number(text: str) -> int:
+    """--port: a TCP port, or 0 for any free one; anything else is a usage mistake."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"must be a number between 0 and 65535, not {text!r}")
+    return port
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -69,9 +82,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "list":
             return list_documents()
         if args.command == "serve":
-            from brochure.serve import serve
+            from brochure.serve import CannotListen, serve
 
-            return serve(options_from(args, OFFICE), args.host, args.port, say=_say)
+            try:
+                return serve(options_from(args, OFFICE), args.host, args.port, say=_say)
+            except CannotListen as exc:  # a usage mistake, like a bad option: status 2
+                print(f"brochure serve: {exc}", file=sys.stderr)
+                return 2
         profile = Profile(args.profile, proof=getattr(args, "proof", False))
         options = options_from(args, profile)
         if args.command == "preview":

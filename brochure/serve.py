@@ -7,6 +7,7 @@ server keeps running, so fixing the file brings the page back.
 
 from __future__ import annotations
 
+import errno
 import functools
 import html
 import json
@@ -14,7 +15,10 @@ import queue
 import sys
 import threading
 import time
+import traceback
 import urllib.parse
+from concurrent.futures.process import BrokenProcessPool
+from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -26,6 +30,13 @@ from brochure.options import BuildOptions
 from brochure.plan import quick_plan
 
 POLL_SECONDS = 0.02  # a save is seen within 20 ms; one poll stats ~25 files (~0.3 ms)
+#: Seconds a client may take to send its request (or to take a response) before the server
+#: drops it: a client that stalls halfway must not hold a thread forever.
+CONNECTION_TIMEOUT = 10
+#: Seconds between keep-alive comments on an idle event stream.
+PING_SECONDS = 10
+#: Longest URL answered (414 beyond): every path in the output folder is far shorter.
+MAX_URL = 2048
 
 #: Added to HTML pages served here (never to files on disk): listens for rebuilds.
 LIVE_SCRIPT = """
@@ -108,69 +119,180 @@ class Hub:
 
 
 class Handler(SimpleHTTPRequestHandler):
+    """Serves the output folder, adds the live script to HTML pages, streams build events.
+
+    Whatever a client sends gets an HTTP status, never a traceback: the terminal is kept for
+    build problems. Only files inside the output folder are served.
+    """
+
     hub: Hub
+    timeout = CONNECTION_TIMEOUT  # per connection; `serve` sets the current value
+
+    def parse_request(self) -> bool:
+        if not super().parse_request():
+            return False
+        if len(self.path) > MAX_URL:
+            self.send_error(HTTPStatus.REQUEST_URI_TOO_LONG)
+            return False
+        return True
 
     def do_GET(self) -> None:
+        self._answer(body=True)
+
+    def do_HEAD(self) -> None:
+        self._answer(body=False)
+
+    def _not_allowed(self) -> None:
+        self.send_error(HTTPStatus.METHOD_NOT_ALLOWED)
+
+    do_POST = do_PUT = do_DELETE = do_PATCH = _not_allowed
+
+    def _answer(self, body: bool) -> None:
         route, _, query = self.path.partition("?")
         if route == "/__events":
-            return self._events(_query_value(query, "view"))
+            return self._events(body, _query_value(query, "view"))
         if route == "/__view":
-            return self._view(_query_value(query, "pdf"))
-        path = Path(self.translate_path(self.path))
-        if path.is_dir():
+            return self._view(_query_value(query, "pdf"), body)
+        path = self._local_path()
+        if path is None:
+            return None
+        if path.is_dir() and self._inside(path / "index.html"):
             path = path / "index.html"
         if path.suffix == ".html" and path.is_file():
-            return self._html(path)
-        return super().do_GET()
+            return self._html(path, body)
+        return super().do_GET() if body else super().do_HEAD()
 
-    def _html(self, path: Path) -> None:
-        body = path.read_text(encoding="utf-8").replace("</body>", LIVE_SCRIPT + "</body>", 1)
-        data = body.encode()
-        self.send_response(200)
+    def _local_path(self) -> Path | None:
+        """The file or folder the URL names in the output folder; None once an error is sent.
+
+        The stock handler meets NUL bytes, undecodable escapes and over-long names with a
+        traceback, and follows links out of the folder; here they are 400 or 404.
+        """
+        raw = self.path.split("?", 1)[0].split("#", 1)[0]
+        try:
+            text = urllib.parse.unquote(raw, errors="strict")
+        except UnicodeDecodeError:
+            self.send_error(HTTPStatus.BAD_REQUEST, "The path is not UTF-8")
+            return None
+        if any(ord(char) < 32 or ord(char) == 127 for char in text):
+            self.send_error(HTTPStatus.BAD_REQUEST, "The path holds a control character")
+            return None
+        path = Path(self.translate_path(self.path))
+        if self._inside(path):
+            return path
+        self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+        return None
+
+    def _inside(self, path: Path) -> bool:
+        """PATH exists and is in the output folder, links followed."""
+        try:
+            return path.resolve().is_relative_to(Path(self.directory).resolve()) and path.exists()
+        except (OSError, ValueError):  # a name too long for the file system, say
+            return False
+
+    def _html(self, path: Path, body: bool) -> None:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        data = text.replace("</body>", LIVE_SCRIPT + "</body>", 1).encode()
+        self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
-        self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        self.wfile.write(data)
+        if body:
+            self.wfile.write(data)
 
-    def _view(self, name: str) -> None:
+    def _view(self, name: str, body: bool) -> None:
+        """The live viewer page for one PDF (see VIEW_PAGE)."""
         page = VIEW_PAGE.format(name=html.escape(name.lstrip("/"), quote=True))
         data = page.replace("</body>", LIVE_SCRIPT + "</body>", 1).encode()
-        self.send_response(200)
+        self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
-        self.wfile.write(data)
+        if body:
+            self.wfile.write(data)
 
-    def _events(self, view: str = "") -> None:
-        self.send_response(200)
+    def _events(self, body: bool, view: str = "") -> None:
+        """Stream build events to one page until it goes away.
+
+        The connection stays open for as long as the page does; only writes can block, so
+        the connection timeout only drops a page that stopped reading. The keep-alive comment
+        every PING_SECONDS is how a closed page is noticed.
+        """
+        self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Cache-Control", "no-store")
         self.end_headers()
+        if not body:
+            return
         client = self.hub.subscribe(view.lstrip("/"))
         try:
             self.wfile.write(b": connected\n\n")
             self.wfile.flush()
             while True:
                 try:
-                    event, data = client.get(timeout=10)
+                    event, data = client.get(timeout=PING_SECONDS)
                 except queue.Empty:
                     self.wfile.write(b": keep-alive\n\n")
                 else:
                     lines = "".join(f"data: {line}\n" for line in (data or "").splitlines() or [""])
                     self.wfile.write(f"event: {event}\n{lines}\n".encode())
                 self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
+        except OSError:  # the page was closed, or stopped reading: nothing to report
             pass
         finally:
             self.hub.unsubscribe(client)
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
+        if self.command not in ("GET", "HEAD"):
+            self.send_header("Allow", "GET, HEAD")
         super().end_headers()
 
     def log_message(self, format: str, *args) -> None:
         pass
+
+
+class Server(ThreadingHTTPServer):
+    """The stock threaded server, with room for a crowd and quiet about clients that leave."""
+
+    daemon_threads = True
+    request_queue_size = 128  # the stock 5 drops connections when a page loads many files
+    say = staticmethod(print)
+
+    def handle_error(self, request, client_address) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError | TimeoutError):
+            return  # the client went away or stalled: nothing anyone needs to act on
+        summary = f"{type(error).__name__}: {error}".splitlines()[0][:200]
+        self.say(f"could not answer a request from {client_address[0]}: {summary}")
+
+
+class CannotListen(BrochureError):
+    """The server cannot take the host or port it was given: a usage mistake (exit status 2)."""
+
+
+def listen(host: str, port: int, handler, say=print) -> Server:
+    """Bind the server socket, or explain in one sentence why not."""
+    try:
+        server = Server((host, port), handler)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise CannotListen(
+                f"port {port} is already in use; stop the other server or pick another with --port"
+            ) from None
+        if exc.errno == errno.EACCES:
+            raise CannotListen(
+                f"port {port} needs administrator rights; pick one above 1023 with --port"
+            ) from None
+        reason = exc.strerror or str(exc)
+        raise CannotListen(f"cannot listen on {host}: {reason}; use --host 127.0.0.1") from None
+    except OverflowError:  # a caller that skipped the command line's check
+        raise CannotListen("--port must be between 0 and 65535") from None
+    except (TypeError, ValueError):  # not even a name: a NUL byte, a label too long to encode
+        raise CannotListen(
+            f"cannot listen on {host!r}: not a host name or address; use --host 127.0.0.1"
+        ) from None
+    server.say = say
+    return server
 
 
 def _query_value(query: str, name: str) -> str:
@@ -258,50 +380,70 @@ def serve(
 
     out_dir = options.out
     hub = Hub()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    # Workers that live as long as the server: each keeps WeasyPrint, fonts and caches warm.
-    pool = start_workers(os.cpu_count() or 1)
-
-    def rebuild(reason: str) -> None:
-        """The PDFs open in a viewer first, and their pages reload at once; then the rest."""
-        start = time.perf_counter()
-        views = hub.viewed()
-        first = viewed_pairs(views, options) if views else frozenset()
-        reloaded: set[str] = set()
-        try:
-            if first:
-                early = build(options.but(only=first), pool=pool)
-                if early.built:
-                    reloaded = {f"{b.edition}/{b.path.name}" for b in early.built}
-                    hub.publish("reload", views=reloaded)
-                    seconds = time.perf_counter() - start
-                    say(f"rebuilt first ({reason}) in {seconds:.2f} s: {_names(early)}")
-            result = build(options, pool=pool)
-        except BrochureError as exc:
-            watcher.tried = {Path(path) for path in exc.tried}
-            text = "\n".join(exc.lines)
-            say(f"problem ({reason}):\n{text}")
-            hub.publish("problem", text)
-            return
-        seconds = time.perf_counter() - start
-        say(f"rebuilt ({reason}) in {seconds:.2f} s: {_names(result)}")
-        hub.publish("reload", skip=frozenset(reloaded))
-
-    # The baseline is taken before the first build, so a save made while it runs (or before
-    # the loop starts) is still seen as a change.
-    watcher = Watcher(options)
-    seen = watcher.stamps()
-    rebuild("start")
-    handler = functools.partial(Handler, directory=str(out_dir))
-    Handler.hub = hub
-    server = ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    say(f"Serving {out_dir} at http://{host}:{server.server_address[1]}/ (Ctrl-C stops)")
-    sys.stdout.flush()
+    handler = type("LiveHandler", (Handler,), {"hub": hub, "timeout": CONNECTION_TIMEOUT})
+    # The port is taken first: a port in use or a bad --host ends here, at once, before
+    # anything is built or any worker process is started.
+    server = listen(host, port, functools.partial(handler, directory=str(out_dir)), say)
     stop = stop or threading.Event()
+    serving = pool = None
     try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        # Workers that live as long as the server: each keeps WeasyPrint, fonts and caches warm.
+        pool = start_workers(os.cpu_count() or 1)
+
+        last_bug = ""
+
+        def rebuild(reason: str) -> None:
+            """The PDFs open in a viewer first, and their pages reload at once; then the rest."""
+            nonlocal pool, last_bug
+            start = time.perf_counter()
+            views = hub.viewed()
+            first = viewed_pairs(views, options) if views else frozenset()
+            reloaded: set[str] = set()
+            try:
+                if first:
+                    early = build(options.but(only=first), pool=pool)
+                    if early.built:
+                        reloaded = {f"{b.edition}/{b.path.name}" for b in early.built}
+                        hub.publish("reload", views=reloaded)
+                        seconds = time.perf_counter() - start
+                        say(f"rebuilt first ({reason}) in {seconds:.2f} s: {_names(early)}")
+                result = build(options, pool=pool)
+            except BrochureError as exc:
+                watcher.tried = {Path(path) for path in exc.tried}
+                text = "\n".join(exc.lines)
+                say(f"problem ({reason}):\n{text}")
+                hub.publish("problem", text)
+                return
+            except Exception as exc:  # a bug of ours, not the user's: say so, keep serving
+                summary = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+                summary = summary.splitlines()[0][:200]
+                details = traceback.format_exc().rstrip()
+                if details == last_bug:  # the same traceback at every save would bury the rest
+                    say(f"internal error again ({reason}): {summary} (traceback above)")
+                else:
+                    say(f"internal error ({reason}), a bug in brochure; please report:\n{details}")
+                last_bug = details
+                if isinstance(exc, BrokenProcessPool):  # a worker died; the pool is unusable
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    pool = start_workers(os.cpu_count() or 1)
+                    say("started new build workers; save again to rebuild")
+                hub.publish("problem", f"internal error: {summary} (see the terminal)")
+                return
+            last_bug = ""
+            seconds = time.perf_counter() - start
+            say(f"rebuilt ({reason}) in {seconds:.2f} s: {_names(result)}")
+            hub.publish("reload", skip=frozenset(reloaded))
+
+        # The baseline is taken before the first build, so a save made while it runs (or
+        # before the loop starts) is still seen as a change.
+        watcher = Watcher(options)
+        seen = watcher.stamps()
+        rebuild("start")
+        serving = threading.Thread(target=server.serve_forever, daemon=True)
+        serving.start()
+        say(f"Serving {out_dir} at http://{host}:{server.server_address[1]}/ (Ctrl-C stops)")
+        sys.stdout.flush()
         while not stop.is_set():
             time.sleep(POLL_SECONDS)
             now = watcher.stamps()
@@ -312,9 +454,11 @@ def serve(
     except KeyboardInterrupt:
         say("stopped")
     finally:
-        server.shutdown()
+        if serving is not None:
+            server.shutdown()  # waits for serve_forever, so only once it runs
         server.server_close()
-        pool.shutdown(cancel_futures=True)
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     return 0
 
 
