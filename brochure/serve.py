@@ -191,18 +191,14 @@ class Handler(SimpleHTTPRequestHandler):
             return False
 
     def _html(self, path: Path, body: bool) -> None:
-        text = path.read_text(encoding="utf-8", errors="replace")
-        data = text.replace("</body>", LIVE_SCRIPT + "</body>", 1).encode()
-        self.send_response(HTTPStatus.OK)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        if body:
-            self.wfile.write(data)
+        self._live_page(path.read_text(encoding="utf-8", errors="replace"), body)
 
     def _view(self, name: str, body: bool) -> None:
         """The live viewer page for one PDF (see VIEW_PAGE)."""
-        page = VIEW_PAGE.format(name=html.escape(name.lstrip("/"), quote=True))
+        self._live_page(VIEW_PAGE.format(name=html.escape(name.lstrip("/"), quote=True)), body)
+
+    def _live_page(self, page: str, body: bool) -> None:
+        """An HTML page with the live script added (HEAD: the same headers, no body)."""
         data = page.replace("</body>", LIVE_SCRIPT + "</body>", 1).encode()
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/html; charset=utf-8")

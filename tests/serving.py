@@ -81,3 +81,17 @@ def event_stream(
         if event in until:
             break
     return events
+
+
+def listen(url: str, until: tuple[str, ...] = ("reload", "problem")) -> tuple:
+    """Collect events from the server at URL in the background until one of UNTIL arrives;
+    returns (thread, events) once the server has registered the listener."""
+    events: list = []
+    connected = threading.Event()
+    thread = threading.Thread(
+        target=lambda: events.extend(event_stream(url + "__events", 60, until, connected)),
+        daemon=True,
+    )
+    thread.start()
+    assert connected.wait(30), "the event stream did not connect"
+    return thread, events

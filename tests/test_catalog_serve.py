@@ -17,7 +17,7 @@ from PIL import Image
 
 from brochure.cli import main
 from brochure.paths import PROJECT_ROOT
-from tests.serving import event_stream, spawn
+from tests.serving import event_stream, listen, spawn
 
 
 class Page(HTMLParser):
@@ -181,19 +181,6 @@ def server(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
-
-
-def listen(url: str, until: tuple[str, ...] = ("reload", "problem")) -> list:
-    """Collect events in the background until one of UNTIL arrives."""
-    events: list = []
-    connected = threading.Event()
-    thread = threading.Thread(
-        target=lambda: events.extend(event_stream(url + "__events", 60, until, connected)),
-        daemon=True,
-    )
-    thread.start()
-    assert connected.wait(30), "the event stream did not connect"
-    return [thread, events]
 
 
 def test_serve_rebuilds_and_signals_a_reload(server):

@@ -25,7 +25,7 @@ import pytest
 import brochure.serve
 from brochure.options import BuildOptions
 from brochure.paths import PROJECT_ROOT
-from tests.serving import event_stream, spawn
+from tests.serving import listen, spawn
 
 # --- test helpers live with the tests --------------------------------------------------------
 
@@ -39,7 +39,9 @@ def test_the_product_carries_no_test_helpers():
 
 def test_the_benchmark_takes_the_helpers_from_the_tests(tmp_path):
     bench = PROJECT_ROOT / "scripts" / "bench.py"
-    assert "from tests.serving import event_stream, spawn" in bench.read_text(encoding="utf-8")
+    assert "from tests.serving import event_stream, spawn" in bench.read_text(
+        encoding="utf-8"
+    )
     # Run from elsewhere, the script still finds the tests package (it puts the root on the path).
     code = f"import runpy; runpy.run_path({str(bench)!r}); from tests.serving import spawn"
     result = subprocess.run(
@@ -320,18 +322,6 @@ def test_two_hundred_parallel_requests_all_succeed(served):
         results = list(pool.map(fetch, range(200)))
     failed = [r for r in results if r != "ok"]
     assert not failed, f"{len(failed)} of 200 failed: {failed[:3]}"
-
-
-def listen(url: str, until=("reload", "problem")) -> tuple[threading.Thread, list]:
-    events: list = []
-    connected = threading.Event()
-    thread = threading.Thread(
-        target=lambda: events.extend(event_stream(url + "__events", 60, until, connected)),
-        daemon=True,
-    )
-    thread.start()
-    assert connected.wait(30), "the event stream did not connect"
-    return thread, events
 
 
 class InProcess:
