@@ -39,9 +39,7 @@ def test_the_product_carries_no_test_helpers():
 
 def test_the_benchmark_takes_the_helpers_from_the_tests(tmp_path):
     bench = PROJECT_ROOT / "scripts" / "bench.py"
-    assert "from tests.serving import event_stream, spawn" in bench.read_text(
-        encoding="utf-8"
-    )
+    assert "from tests.serving import event_stream, spawn" in bench.read_text(encoding="utf-8")
     # Run from elsewhere, the script still finds the tests package (it puts the root on the path).
     code = f"import runpy; runpy.run_path({str(bench)!r}); from tests.serving import spawn"
     result = subprocess.run(
