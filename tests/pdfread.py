@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pypdfium2 as pdfium
+from PIL import ImageChops
 from pypdf import PdfReader
 
 
@@ -81,3 +82,18 @@ def render(path: Path, page_index: int, dpi: int = 150):
         return pdf[page_index].render(scale=dpi / 72).to_pil()
     finally:
         pdf.close()
+
+
+def colour_mask(image, rgb: tuple[int, int, int], tolerance: int = 10):
+    """A greyscale mask of IMAGE: 255 where a pixel is within TOLERANCE of RGB in every
+    channel, 0 elsewhere. mask.getbbox() is where the colour is; count_colour how much."""
+    bands = [
+        band.point(lambda v, c=c: 255 if abs(v - c) <= tolerance else 0)
+        for band, c in zip(image.convert("RGB").split(), rgb, strict=True)
+    ]
+    return ImageChops.darker(ImageChops.darker(bands[0], bands[1]), bands[2])
+
+
+def count_colour(image, rgb: tuple[int, int, int], tolerance: int = 10) -> int:
+    """How many pixels of IMAGE are within TOLERANCE of RGB in every channel."""
+    return colour_mask(image, rgb, tolerance).histogram()[255]
