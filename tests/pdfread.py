@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pypdfium2 as pdfium
+from PIL import ImageChops
 from pypdf import PdfReader
 
 
@@ -81,3 +82,101 @@ def render(path: Path, page_index: int, dpi: int = 150):
         return pdf[page_index].render(scale=dpi / 72).to_pil()
     finally:
         pdf.close()
+
+
+def colour_mask(image, rgb: tuple[int, int, int], tolerance: int = 10):
+    """A greyscale mask of IMAGE: 255 where a pixel is within TOLERANCE of RGB in every
+    channel, 0 elsewhere. mask.getbbox() is where the colour is; count_colour how much."""
+    bands = [
+        band.point(lambda v, c=c: 255 if abs(v - c) <= tolerance else 0)
+        for band, c in zip(image.convert("RGB").split(), rgb, strict=True)
+    ]
+    return ImageChops.darker(ImageChops.darker(bands[0], bands[1]), bands[2])
+
+
+def count_colour(image, rgb: tuple[int, int, int], tolerance: int = 10) -> int:
+    """How many pixels of IMAGE are within TOLERANCE of RGB in every channel."""
+    return colour_mask(image, rgb, tolerance).histogram()[255]
+
+
+Matrix = tuple[float, float, float, float, float, float]
+IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _then(first: Matrix, second: Matrix) -> Matrix:
+    """The matrix that applies FIRST, then SECOND (PDF row-vector convention)."""
+    a, b, c, d, e, f = first
+    a2, b2, c2, d2, e2, f2 = second
+    return (
+        a * a2 + b * c2,
+        a * b2 + b * d2,
+        c * a2 + d * c2,
+        c * b2 + d * d2,
+        e * a2 + f * c2 + e2,
+        e * b2 + f * d2 + f2,
+    )
+
+
+def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
+    return (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
+
+
+def page_drawing(path: Path, page_index: int) -> tuple[list, list]:
+    """What a page's own content stream draws, in page coordinates (PDF points, origin at the
+    bottom left), with the graphics state (q, Q, cm) followed:
+
+    - stroked straight segments (x1, y1, x2, y2), from m, l, h and re paths painted with
+      S, s, B, B*, b or b* (filled-only paths are left out; a curve is taken as its chord);
+    - form XObjects drawn with Do: (name, (left, bottom, right, top)), the form's /BBox
+      carried through its /Matrix and the current transformation.
+
+    Form XObjects are not entered: their drawing is their own (the card art on a card sheet).
+    """
+    from pypdf.generic import ContentStream
+
+    reader = PdfReader(path)
+    page = reader.pages[page_index]
+    xobjects = page["/Resources"].get_object().get("/XObject", {})
+    ctm, stack = IDENTITY, []
+    segments, pending, placements = [], [], []
+    start = current = None
+    for operands, op in ContentStream(page.get_contents(), reader).operations:
+        values = (
+            [float(v) for v in operands]
+            if op in (b"cm", b"m", b"l", b"re", b"c", b"v", b"y")
+            else []
+        )
+        if op == b"q":
+            stack.append(ctm)
+        elif op == b"Q":
+            ctm = stack.pop()
+        elif op == b"cm":
+            ctm = _then(tuple(values), ctm)
+        elif op == b"m":
+            start = current = _apply(ctm, *values)
+        elif op in (b"l", b"c", b"v", b"y"):  # a curve counts as its chord
+            end = _apply(ctm, *values[-2:])
+            pending.append((*current, *end))
+            current = end
+        elif op == b"h" and start is not None:
+            pending.append((*current, *start))
+            current = start
+        elif op == b"re":
+            x, y, w, h = values
+            corners = [_apply(ctm, *p) for p in ((x, y), (x + w, y), (x + w, y + h), (x, y + h))]
+            pending += [(*corners[i], *corners[(i + 1) % 4]) for i in range(4)]
+        elif op in (b"S", b"s", b"B", b"B*", b"b", b"b*", b"f", b"F", b"f*", b"n"):
+            if op in (b"s", b"b", b"b*") and start is not None and current != start:
+                pending.append((*current, *start))
+            if op in (b"S", b"s", b"B", b"B*", b"b", b"b*"):
+                segments += pending
+            pending, start, current = [], None, None
+        elif op == b"Do":
+            name = str(operands[0])
+            form = xobjects[name].get_object()
+            matrix = _then(tuple(float(v) for v in form.get("/Matrix", IDENTITY)), ctm)
+            left, bottom, right, top = (float(v) for v in form["/BBox"])
+            corners = [_apply(matrix, x, y) for x in (left, right) for y in (bottom, top)]
+            xs, ys = [p[0] for p in corners], [p[1] for p in corners]
+            placements.append((name, (min(xs), min(ys), max(xs), max(ys))))
+    return segments, placements

@@ -15,7 +15,7 @@ from brochure.content import load_content
 from brochure.editions import load_editions
 from brochure.errors import BrochureError
 from brochure.paths import PROJECT_ROOT
-from tests.pdfread import page_texts, text_boxes
+from tests.pdfread import colour_mask, count_colour, page_texts, render, text_boxes
 
 BAND = "DRAFT TRANSLATION – NOT FOR DISTRIBUTION"
 EDITIONS = ["en", "es", "pt-BR"]
@@ -56,18 +56,97 @@ def test_translations_keep_the_one_phone_number(built_all):
         assert any("(978) 699-9786" in text for text in page_texts(path)), edition
 
 
-@pytest.mark.parametrize("edition", ["es", "pt-BR", "es-worcester", "pt-BR-somerville"])
-def test_unreviewed_translation_pages_carry_the_band(built_all, edition):
+@pytest.mark.parametrize(
+    ("edition", "files"), [("es", 4), ("pt-BR", 4), ("es-worcester", 1), ("pt-BR-somerville", 1)]
+)
+def test_unreviewed_translation_pages_carry_the_band(built_all, edition, files):
+    checked = 0
     for (name, _document), path in by_edition(built_all).items():
         if name == edition:
             for text in page_texts(path):
                 assert BAND in text, (edition, path.name)
+            checked += 1
+    assert checked == files
 
 
 def test_english_pages_carry_no_band(built_all):
+    checked = 0
     for (name, _document), path in by_edition(built_all).items():
         if name.startswith("en"):
             assert all(BAND not in text for text in page_texts(path)), path
+            checked += 1
+    assert checked == 4 + len(CITIES)
+
+
+# --- the band as a reader sees it: red pixels on the paper ---------------------------------
+
+#: --warning in templates/css/tokens.css, the band's background (#b3261e), written out here so
+#: that a band repainted in another colour, or in none, is noticed.
+WARNING_RED = (0xB3, 0x26, 0x1E)
+DPI = 100
+PT = DPI / 72  # pixels per point
+SHEET_H = 11 * 72
+#: Avery 5371/8371 card corners (lower left, PDF points): 0.75 in and 4.25 in from the left;
+#: rows 2 in tall from 0.5 in below the top of the sheet. The back page mirrors the columns
+#: (612 - x - 252), which with these margins puts the backs on the same places.
+CARD_W, CARD_H = 252, 144
+CARD_CORNERS = [(x, y) for y in (612, 468, 324, 180, 36) for x in (54, 306)]
+
+
+def draft_files(built_all) -> list[tuple[str, str, Path]]:
+    return sorted(
+        (edition, document, path)
+        for (edition, document), path in by_edition(built_all).items()
+        if not edition.startswith("en")
+    )
+
+
+def assert_band_painted(image, where) -> None:
+    """Across most of the width, at least 5 pt of the warning red, with light letters on it."""
+    mask = colour_mask(image, WARNING_RED)
+    red = mask.histogram()[255]
+    assert red >= 0.5 * image.width * 5 * PT, (where, red, image.size)
+    left, top, right, bottom = mask.getbbox()
+    assert right - left >= 0.6 * image.width, (where, (left, right), image.width)
+    letters = count_colour(image.crop((left, top, right, bottom)), (255, 255, 255), 40)
+    assert letters >= 0.02 * (right - left) * (bottom - top), (where, "no text on the band")
+
+
+def test_every_page_of_every_draft_shows_the_red_band(built_all):
+    files = draft_files(built_all)
+    assert len(files) == 2 * 4 + 2 * len(CITIES)
+    for edition, document, path in files:
+        for index in range(len(PdfReader(path).pages)):
+            assert_band_painted(render(path, index, dpi=DPI), (edition, document, index))
+
+
+@pytest.mark.parametrize("edition", ["es", "pt-BR"])
+def test_every_card_on_a_draft_sheet_shows_the_red_band(built_all, edition):
+    path = by_edition(built_all)[(edition, "wallet-card-sheet")]
+    assert len(PdfReader(path).pages) == 2
+    for index in (0, 1):
+        image = render(path, index, dpi=DPI)
+        for x, y in CARD_CORNERS:
+            box = (x * PT, (SHEET_H - y - CARD_H) * PT, (x + CARD_W) * PT, (SHEET_H - y) * PT)
+            card = image.crop(tuple(round(v) for v in box))
+            assert_band_painted(card, (edition, index, (x, y)))
+
+
+def test_english_pages_show_none_of_the_warning_red(built_all):
+    checked = 0
+    for (edition, document), path in by_edition(built_all).items():
+        if edition.startswith("en"):
+            for index in range(len(PdfReader(path).pages)):
+                image = render(path, index, dpi=DPI)
+                assert count_colour(image, WARNING_RED) == 0, (edition, document, index)
+            checked += 1
+    assert checked == 4 + len(CITIES)
+
+
+@pytest.mark.parametrize(("edition", "lang"), [("en", "en"), ("es", "es"), ("pt-BR", "pt-BR")])
+def test_card_sheet_carries_the_editions_language(built_all, edition, lang):
+    path = by_edition(built_all)[(edition, "wallet-card-sheet")]
+    assert PdfReader(path).trailer["/Root"].get("/Lang") == lang
 
 
 def test_city_trifold_carries_only_its_city(built_all, content):

@@ -192,10 +192,33 @@ def test_identical_input_gives_identical_bytes(tmp_path, profile):
         assert a.path.read_bytes() == b.path.read_bytes(), a.path.name
 
 
-def test_press_document_id_is_not_random(built_press):
-    metadata = xmp(PdfReader(built_press["faq"]))
-    (document_id,) = re.findall(r"xmp\.did:([0-9a-f-]+)", metadata)
-    assert len(document_id) == 36
+DOCUMENT_ID = re.compile(
+    r"xmp\.did:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b"
+)
+
+
+def document_ids(results) -> dict[tuple[str, str], str]:
+    """(edition, document) -> the one XMP DocumentID in each file."""
+    ids = {}
+    for b in results:
+        metadata = xmp(PdfReader(b.path))
+        (ids[(b.edition, b.document)],) = DOCUMENT_ID.findall(metadata)
+        assert metadata.count("xmp.did:") == 1, b.path
+    return ids
+
+
+def test_press_document_id_is_not_random(tmp_path):
+    """The same input gives the same DocumentID in a fresh folder; each file has its own."""
+    choices = {"profile": Profile("press"), "documents": ("faq", "wallet-card")}
+    first = document_ids(build_into(tmp_path / "a", **choices))
+    second = document_ids(build_into(tmp_path / "b", **choices))
+    assert sorted(first) == sorted(
+        (edition, document)
+        for edition in ("en", "es", "pt-BR")
+        for document in ("faq", "wallet-card")
+    )
+    assert first == second
+    assert len(set(first.values())) == len(first), first
 
 
 # --- a second, independent reader: poppler ---------------------------------------------------
