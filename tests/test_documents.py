@@ -181,14 +181,7 @@ def _quiet_zone_modules(image, result, side: str) -> float:
         "left",
         "top",
         "right",
-        pytest.param(
-            "bottom",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the 'Scan to call' caption sits about 1.5 modules under the code "
-                "(.back__caption margin 0.03in); a quiet zone is 4 modules",
-            ),
-        ),
+        "bottom",
     ],
 )
 @pytest.mark.parametrize("edition", ["en", "es", "pt-BR"])
