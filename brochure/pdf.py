@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 from brochure import fonts
 from brochure.errors import BrochureError
 
+FONT_SUFFIXES = {".ttf", ".otf", ".woff", ".woff2"}
 MISSING_SYSTEM_LIBS = (
     "WeasyPrint cannot find the Pango text library. On Debian or Ubuntu run: "
     "apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
@@ -60,14 +61,18 @@ class Renderer:
     #: so it lives for one build only (see start_build).
     cache: dict = field(default_factory=dict)
     build_id: str = ""
+    css_fonts: bool = False  # whether a stylesheet loaded a font file (@font-face)
 
     def start_build(self, build_id: str) -> None:
         """Forget what files held in earlier builds: images, and fonts loaded by @font-face
-        (WeasyPrint keeps those per font configuration, keyed by the rule, not the file)."""
+        (WeasyPrint keeps those per font configuration, keyed by the rule, not the file).
+        Without @font-face the configuration (our packaged fonts) stays warm."""
         if build_id != self.build_id:
             self.build_id = build_id
             self.cache = {}
-            self.__dict__.pop("font_config", None)
+            if self.css_fonts:
+                self.__dict__.pop("font_config", None)
+                self.css_fonts = False
 
     @cached_property
     def weasyprint(self) -> Any:
@@ -99,6 +104,9 @@ class Renderer:
                 presentational_hints=False,
                 pdf_variant=variant,
             )
+        self.css_fonts |= any(
+            Path(p).suffix.lower() in FONT_SUFFIXES for p in report.fetched.hashes
+        )
         return document, report
 
     def write(

@@ -393,3 +393,43 @@ def test_a_broken_picture_is_one_clear_line(project, tmp_path, name, data, capsy
     assert line.startswith(f"templates/{name}: cannot read this picture (")
     assert line.endswith("); save it again as PNG, JPEG or SVG and check that it opens")
     assert "()" not in line
+
+
+def test_a_font_file_replaced_between_builds_is_used(project, tmp_path):
+    """@font-face fonts are cached by WeasyPrint per rule, not per file: a warm process must
+    still print the new font once the file behind the rule changes."""
+    import fontpkg
+    from pypdf import PdfReader
+
+    def family_file(name: str) -> Path:
+        return Path(next(f.path for f in fontpkg.family(name).files if "Bold" not in str(f.path)))
+
+    fonts = project / "templates" / "fonts"
+    fonts.mkdir()
+    shutil.copy(family_file("Atkinson Hyperlegible"), fonts / "designer.ttf")
+    css = project / "templates" / "css" / "faq.css"
+    css.write_text(
+        css.read_text()
+        + '\n@font-face { font-family: "Designer"; src: url(../fonts/designer.ttf); }\n'
+        + '.faq h1 { font-family: "Designer"; }\n'
+    )
+    out = tmp_path / "out"
+
+    def designer_font() -> tuple:
+        """The embedded Designer font's bounding box and glyph widths: they differ by file."""
+        reader = PdfReader(out / "en" / "faq.pdf")
+        for font in reader.pages[0]["/Resources"]["/Font"].values():
+            font = font.get_object()
+            if "Designer" in str(font["/BaseFont"]):
+                descendant = (
+                    font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+                )
+                box = descendant["/FontDescriptor"].get_object()["/FontBBox"]
+                return tuple(float(v) for v in box)
+        raise AssertionError("the Designer font is not in the PDF")
+
+    assert build_faq(project, out).built
+    first = designer_font()
+    shutil.copy(family_file("Noto Sans"), fonts / "designer.ttf")
+    assert [b.document for b in build_faq(project, out).built] == ["faq"]
+    assert designer_font() != first, "the old font file is still used"
