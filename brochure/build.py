@@ -140,7 +140,13 @@ def render(
     from brochure.pipeline import Job, Settings
     from brochure.workers import run_jobs
 
-    settings = Settings(options.templates, options.project_dir, options.profile, uuid.uuid4().hex)
+    settings = Settings(
+        options.templates,
+        options.project_dir,
+        options.profile,
+        uuid.uuid4().hex,
+        thumbnails=options.profile.catalog and options.only is None,
+    )
     jobs = [
         Job(edition, group, settings)
         for edition in editions

@@ -93,7 +93,7 @@ def _entry(
     data = pending.get(pdf)
     size = len(data) if data is not None else pdf.stat().st_size
     paths = [thumbnail_path(out_dir, edition.name, spec.name, n) for n in range(1, spec.pages + 1)]
-    if not all(p in pending or p.exists() for p in paths):
+    if not all(p in pending or (data is None and _newer(p, pdf)) for p in paths):
         pictures = render_thumbnails(data if data is not None else pdf.read_bytes())
         files += list(zip(paths, pictures, strict=False))
     language = LANGUAGE_NAMES.get(edition.language, edition.language)
@@ -111,6 +111,14 @@ def _entry(
         max(1, round(size / 1024)),
         thumbs,
     )
+
+
+def _newer(thumbnail: Path, pdf: Path) -> bool:
+    """A thumbnail is current when it exists and is no older than its PDF."""
+    try:
+        return thumbnail.stat().st_mtime_ns >= pdf.stat().st_mtime_ns
+    except OSError:
+        return False
 
 
 def thumbnail_path(out_dir: Path, edition: str, document: str, number: int) -> Path:

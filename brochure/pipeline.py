@@ -35,6 +35,9 @@ class Settings:
     project_dir: Path
     profile: Profile
     build_id: str  # a new build: caches of file contents start empty
+    #: Thumbnails for the catalog, made next to each PDF. A partial build (serve's first pass)
+    #: skips them: the full pass after it makes the missing and outdated ones.
+    thumbnails: bool = True
 
     @property
     def renderer_key(self) -> tuple:
@@ -135,7 +138,7 @@ class Pipeline:
         else:
             pdf, reads = self.lay_out(edition, spec)
         check_pdf(spec, pdf, 0.0 if spec.made_from else profile.bleed_in)
-        thumbs = tuple(render_thumbnails(pdf)) if profile.catalog else ()
+        thumbs = tuple(render_thumbnails(pdf)) if self.settings.thumbnails else ()
         return Rendered(edition.name, spec, pdf, time.perf_counter() - start, thumbs, reads)
 
     def lay_out(self, edition: Edition, spec: DocumentSpec) -> tuple[bytes, tuple]:

@@ -117,6 +117,16 @@ class Hub:
                 if (views is None or view in views) and view not in skip:
                     client.put((event, data))
 
+    def wait_delivered(self, timeout: float = 0.2) -> None:
+        """Give the page threads a moment to send what was published before the server
+        starts more rendering (which takes every core and would hold the reload back)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if all(client.empty() for client in self._clients):
+                    return
+            time.sleep(0.002)
+
 
 class Handler(SimpleHTTPRequestHandler):
     """Serves the output folder, adds the live script to HTML pages, streams build events.
@@ -402,8 +412,13 @@ def serve(
                     if early.built:
                         reloaded = {f"{b.edition}/{b.path.name}" for b in early.built}
                         hub.publish("reload", views=reloaded)
+                        hub.wait_delivered()
                         seconds = time.perf_counter() - start
-                        say(f"rebuilt first ({reason}) in {seconds:.2f} s: {_names(early)}")
+                        render = max(b.seconds for b in early.built)
+                        say(
+                            f"rebuilt first ({reason}) in {seconds:.2f} s: {_names(early)} "
+                            f"(render {render:.3f} s)"
+                        )
                 result = build(options, pool=pool)
             except BrochureError as exc:
                 watcher.tried = {Path(path) for path in exc.tried}

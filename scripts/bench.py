@@ -182,13 +182,15 @@ def bare_cold_process(htmls: list[str], base_url: str, scratch: Path) -> float:
 def serve_latency(scratch: Path, runs: int, trifold_warm: float) -> list[tuple[str, str, str]]:
     """Seconds from saving a stylesheet to a page's reload signal, under `brochure serve`: the
     catalog page (every document rebuilt first) and a live viewer of en/trifold.pdf (rebuilt
-    first), with today's editions and with three times as many."""
+    first), with today's editions and with three times as many. The viewer row is compared
+    with the bench's warm render and with the render of that very rebuild (the server prints
+    it), which takes this machine's noise out of the overhead."""
     shutil.copytree(ROOT / "templates", scratch / "templates", dirs_exist_ok=True)
     rows = []
     plain = _serve_times(scratch / "content.yml", scratch, runs)
     many = _serve_times(_triple_editions(scratch), scratch, runs)
     for label, times in (("", plain), (" (3 x editions)", many)):
-        faq, trifold, viewed, files = times
+        faq, trifold, viewed, same_render, files = times
         rows += [
             (f"serve: save faq.css -> catalog reload{label}", f"{faq:.2f} s", f"{files} files"),
             (
@@ -199,7 +201,8 @@ def serve_latency(scratch: Path, runs: int, trifold_warm: float) -> list[tuple[s
             (
                 f"serve: save trifold.css -> viewer reload{label}",
                 f"{viewed:.2f} s",
-                f"{viewed / trifold_warm:.2f} x one warm tri-fold; target <= 1.3 x",
+                f"{viewed / trifold_warm:.2f} x the warm tri-fold above; "
+                f"{viewed / same_render:.2f} x that rebuild's own render; target <= 1.3 x",
             ),
         ]
     return rows
@@ -222,7 +225,7 @@ def _triple_editions(scratch: Path) -> Path:
     return folder / "content.yml"
 
 
-def _serve_times(content: Path, scratch: Path, runs: int) -> tuple[float, float, float, int]:
+def _serve_times(content: Path, scratch: Path, runs: int) -> tuple:
     import threading
 
     from tests.serving import event_stream, spawn  # test helpers; ROOT is on sys.path
@@ -258,10 +261,14 @@ def _serve_times(content: Path, scratch: Path, runs: int) -> tuple[float, float,
 
         faq = statistics.median(save_and_wait("faq.css", "") for _ in range(runs))
         trifold = statistics.median(save_and_wait("trifold.css", "") for _ in range(runs))
-        viewed = statistics.median(
-            save_and_wait("trifold.css", "en%2Ftrifold.pdf") for _ in range(runs)
-        )
-        return faq, trifold, viewed, files
+        viewed, same = [], []
+        for _ in range(runs):
+            viewed.append(save_and_wait("trifold.css", "en%2Ftrifold.pdf"))
+            said = [line for line in process.output if "rebuilt first" in line][-1]
+            same.append(viewed[-1] / float(said.rsplit("(render ", 1)[1].split()[0]))
+        ratio = statistics.median(same)
+        median = statistics.median(viewed)
+        return faq, trifold, median, median / ratio, files
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -278,6 +278,11 @@ def test_serve_rebuilds_the_viewed_pdf_first_and_reloads_its_page_at_once(server
     log = "".join(process.output)
     assert "rebuilt first (trifold.css)" in log and ": en/trifold" in log
     assert (out / "es-somerville" / "trifold.pdf").stat().st_mtime > css.stat().st_mtime
+    # The first pass leaves thumbnails to the full pass, which must bring them up to date.
+    pdf = out / "en" / "trifold.pdf"
+    for number in (1, 2):
+        thumb = out / "thumbs" / "en" / f"trifold-{number}.png"
+        assert thumb.stat().st_mtime_ns >= pdf.stat().st_mtime_ns, number
 
 
 def test_serve_sees_a_missing_picture_added_and_replaced(server):
