@@ -13,6 +13,13 @@ from brochure.paths import PROJECT_ROOT
 CONTENT = PROJECT_ROOT / "content.yml"
 
 
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first OLD in a file with NEW; OLD must be there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 def build_into(out: Path, content: Path = CONTENT, **choices) -> list:
     """Build through the same options object the command line makes; the files written."""
     return build(BuildOptions.create(content, out=out, **choices)).built

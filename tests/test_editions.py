@@ -15,6 +15,7 @@ from brochure.content import load_content
 from brochure.editions import load_editions
 from brochure.errors import BrochureError
 from brochure.paths import PROJECT_ROOT
+from tests.conftest import edit
 from tests.pdfread import colour_mask, count_colour, page_texts, render, text_boxes
 
 BAND = "DRAFT TRANSLATION – NOT FOR DISTRIBUTION"
@@ -172,12 +173,6 @@ def project_copy(tmp_path) -> Path:
     shutil.copy(PROJECT_ROOT / "content.yml", tmp_path / "content.yml")
     shutil.copytree(PROJECT_ROOT / "translations", tmp_path / "translations")
     return tmp_path / "content.yml"
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_reviewed_translation_prints_clean(project_copy, tmp_path, capsys):

@@ -18,6 +18,7 @@ import pytest
 from brochure.cli import NOTHING_WRITTEN, main
 from brochure.content import load_content
 from brochure.paths import PROJECT_ROOT
+from tests.conftest import edit
 
 SPANISH = "  es: translations/es.yml\n"
 
@@ -37,12 +38,6 @@ def project(tmp_path) -> Path:
     shutil.copy(PROJECT_ROOT / "content.yml", folder / "content.yml")
     shutil.copytree(PROJECT_ROOT / "translations", folder / "translations")
     return folder / "content.yml"
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def line_of(path: Path, needle: str) -> int:
