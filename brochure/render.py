@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from pydantic import BaseModel
 
 from brochure.errors import BrochureError
 
@@ -44,6 +47,39 @@ class ConfinedLoader(jinja2.FileSystemLoader):
         return source, filename, still_current
 
 
+#: Values whose own methods a template may call (the immutable sandbox already refuses the
+#: ones that change them): text, numbers, lists, mappings, dates.
+PLAIN_TYPES = (str, int, float, bool, type(None), list, tuple, dict, date)
+
+
+class TemplateSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's sandbox, narrowed to an allow-list: on brochure's own objects (the content,
+    the edition, the document, the profile) a template may read fields and properties and
+    call the few methods listed below, nothing else. Library methods such as pydantic's
+    `parse_raw` (which unpickles) or `pathlib.Path.read_text` are out of reach."""
+
+    METHODS = frozenset({"makes", "panel_geometry"})
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if not super().is_safe_attribute(obj, attr, value):
+            return False
+        if isinstance(obj, PLAIN_TYPES):
+            return True
+        cls = type(obj)
+        if not cls.__module__.startswith("brochure."):
+            return False
+        if isinstance(obj, BaseModel):
+            return attr in cls.model_fields or isinstance(getattr(cls, attr, None), property)
+        if dataclasses.is_dataclass(obj):
+            fields = {field.name for field in dataclasses.fields(obj)}
+            return (
+                attr in fields
+                or attr in self.METHODS
+                or isinstance(getattr(cls, attr, None), property)
+            )
+        return False
+
+
 @lru_cache(maxsize=8)  # one per templates folder: one or two per process
 def environment(templates: Path) -> jinja2.Environment:
     """One environment per template folder (a handful per process), so compiled templates are
@@ -53,7 +89,7 @@ def environment(templates: Path) -> jinja2.Environment:
     `cycler.__init__.__globals__`). StrictUndefined turns a misspelt variable into an error
     instead of an empty gap on paper; autoescape keeps content text from ever being markup.
     """
-    return ImmutableSandboxedEnvironment(
+    return TemplateSandbox(
         loader=ConfinedLoader(templates),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -99,7 +135,20 @@ def render_html(templates: Path, name: str, context: dict[str, Any]) -> str:
     except jinja2.TemplateError as exc:
         where, line = _template_frame(exc, templates, name)
         raise BrochureError(f"{where}:{line}: {_plain(exc)}") from None
-    except (TypeError, ValueError, AttributeError, KeyError, IndexError, ZeroDivisionError) as exc:
+    except RecursionError:
+        raise BrochureError(
+            f"{_where(templates, name)}: templates include each other without end; "
+            "check the include, import and extends lines"
+        ) from None
+    except (
+        TypeError,
+        ValueError,
+        AttributeError,
+        KeyError,
+        IndexError,
+        ZeroDivisionError,
+        OverflowError,
+    ) as exc:
         # A mistake in an expression the designer wrote: name its line, not ours.
         where, line = _template_frame(exc, templates, name)
         raise BrochureError(f"{where}:{line}: {_plain(exc)}") from None

@@ -342,6 +342,17 @@ def test_two_builds_into_one_folder_take_turns(project, tmp_path):
         ("{{ content.__class__.__mro__ }}", "unsafe"),
         ("{{ ''.__class__.__subclasses__() }}", "unsafe"),
         ("{{ content.program.phone.__len__() }}", "unsafe"),
+        (
+            "{{ content.program.parse_raw(\"cos\\nsystem\\n(S'id'\\ntR.\", proto='pickle',"
+            " allow_pickle=True) }}",
+            "unsafe",
+        ),
+        ("{{ content.model_construct() }}", "unsafe"),
+        ("{{ content.program.model_dump_json() }}", "unsafe"),
+        ("{{ edition.sources[0].read_text() }}", "unsafe"),
+        ("{{ edition.sources[0].parent.parent }}", "unsafe"),
+        ("{{ profile.rules.__class__ }}", "unsafe"),
+        ("{% for i in range(100000000) %}{% endfor %}", "Range too big"),
     ],
 )
 def test_templates_cannot_reach_outside_their_folder_or_into_python(
@@ -433,3 +444,14 @@ def test_a_font_file_replaced_between_builds_is_used(project, tmp_path):
     shutil.copy(family_file("Noto Sans"), fonts / "designer.ttf")
     assert [b.document for b in build_faq(project, out).built] == ["faq"]
     assert designer_font() != first, "the old font file is still used"
+
+
+def test_a_template_that_includes_itself_is_one_sentence(project, tmp_path, capsys):
+    put_in_faq(project, '{% include "faq.html.j2" %}')
+    args = ["check", "faq", "--content", str(project / "content.yml")]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert err.splitlines() == [
+        "templates/faq.html.j2: templates include each other without end; "
+        "check the include, import and extends lines"
+    ]
