@@ -53,26 +53,24 @@ class Fetched:
 
 @dataclass
 class Renderer:
-    """One per process: reusing the font configuration and image cache keeps renders fast."""
+    """One per process: reusing the font configuration keeps renders fast."""
 
     roots: tuple[Path, ...]  # the only folders documents may read files from
     name_base: Path  # messages name files relative to this folder
-    #: WeasyPrint's image cache (pictures by URL). It remembers failed loads and old pictures,
-    #: so it lives for one build only (see start_build).
-    cache: dict = field(default_factory=dict)
     build_id: str = ""
     css_fonts: bool = False  # whether a stylesheet loaded a font file (@font-face)
 
     def start_build(self, build_id: str) -> None:
-        """Forget what files held in earlier builds: images, and fonts loaded by @font-face
-        (WeasyPrint keeps those per font configuration, keyed by the rule, not the file).
-        Without @font-face the configuration (our packaged fonts) stays warm."""
+        """A new build: keep the packaged fonts warm unless a stylesheet loaded fonts of its
+        own (WeasyPrint keeps those per font configuration, keyed by the rule, not the file)."""
         if build_id != self.build_id:
             self.build_id = build_id
-            self.cache = {}
-            if self.css_fonts:
-                self.__dict__.pop("font_config", None)
-                self.css_fonts = False
+            self._forget_css_fonts()
+
+    def _forget_css_fonts(self) -> None:
+        if self.css_fonts:
+            self.__dict__.pop("font_config", None)
+            self.css_fonts = False
 
     @cached_property
     def weasyprint(self) -> Any:
@@ -93,6 +91,10 @@ class Renderer:
         SOURCE names the template the HTML came from, for messages.
         """
         wp = self.weasyprint
+        # Each document fetches every file it uses itself, so each one's list of reads is
+        # complete: WeasyPrint's caches (pictures by URL, @font-face fonts by rule) would
+        # otherwise serve the second document from the first one's fetch, unrecorded.
+        self._forget_css_fonts()
         report = Report(self.name_base, source)
         fetcher = make_fetcher(wp, self.roots, report.fetched)
         with report.capture():
@@ -100,7 +102,7 @@ class Renderer:
                 string=html, base_url=str(base_url) + "/", url_fetcher=fetcher
             ).render(
                 font_config=self.font_config,
-                cache=self.cache,
+                cache={},  # pictures: one document's only (see above)
                 presentational_hints=False,
                 pdf_variant=variant,
             )

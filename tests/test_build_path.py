@@ -455,3 +455,28 @@ def test_a_template_that_includes_itself_is_one_sentence(project, tmp_path, caps
         "templates/faq.html.j2: templates include each other without end; "
         "check the include, import and extends lines"
     ]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_replaced_picture_rebuilds_every_edition_that_shows_it(tmp_path, workers):
+    """Three languages' FAQs show one picture: replacing it rebuilds all three, even when one
+    worker renders them one after another (WeasyPrint would serve the later ones from the
+    first one's cached fetch, which then went unrecorded)."""
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(PROJECT_ROOT / "content.yml", project)
+    shutil.copytree(PROJECT_ROOT / "translations", project / "translations")
+    shutil.copytree(PROJECT_ROOT / "templates", project / "templates")
+    put_in_faq(project, '<img src="logo.png" style="width:1in">')
+    picture(project / "templates" / "logo.png", RED)
+    out = tmp_path / "out"
+    options = BuildOptions.create(
+        project / "content.yml", out=out, documents=("faq",), workers=workers
+    )
+    assert len(build(options).built) == 3
+    picture(project / "templates" / "logo.png", BLUE)
+    rebuilt = sorted(b.edition for b in build(options).built)
+    assert rebuilt == ["en", "es", "pt-BR"]
+    for edition in rebuilt:
+        assert colour_at_top(out / edition / "faq.pdf") == BLUE, edition
+    assert build(options).up_to_date
