@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from brochure.documents import DOCUMENTS
+from brochure.documents import DOCUMENTS, thumbnail_path
 from brochure.errors import BrochureError
 from brochure.incremental import State
 from brochure.options import BuildOptions
@@ -81,11 +81,13 @@ def build(
     plans = quick_plan(options.content)
     with output_lock(options.out, listener.waiting):
         remove_leftovers(options.out)
-        state = State.read(options.out, options.profile)
+        state = State.read(options.out, options.profile, options.templates)
         wanted = targets(options, plans) if plans is not None else None
         todo = wanted if options.force or wanted is None else state.stale(wanted)
         catalog_stale = options.profile.catalog and not (
-            state.catalog_current and (options.out / "index.html").exists()
+            state.catalog_current
+            and (options.out / "index.html").exists()
+            and all(_thumbnails_exist(options.out, t) for t in wanted or [])
         )
         if wanted is not None and not todo and (not catalog_stale or options.only is not None):
             return BuildReport(skipped=len(wanted))
@@ -186,6 +188,13 @@ def _groups(documents: list[str]) -> list[tuple[str, ...]]:
     return [tuple(group) for group in groups.values()]
 
 
+def _thumbnails_exist(out: Path, target: Target) -> bool:
+    pages = range(1, target.spec.pages + 1)
+    return all(
+        thumbnail_path(out, target.edition.name, target.spec.name, n).is_file() for n in pages
+    )
+
+
 def _hash_sources(plans: list[EditionPlan] | None) -> dict[str, str]:
     """SHA-256 of every content file, by resolved path."""
     found: dict[str, str] = {}
@@ -208,7 +217,7 @@ def _publish(
     rendered: list[Rendered],
 ) -> BuildReport:
     """Write every PDF, its thumbnails and the catalog together; then record what was written."""
-    from brochure.catalog import catalog_files, thumbnail_path
+    from brochure.catalog import catalog_files
 
     by_pair = {t.pair: t for t in wanted}
     files: list[tuple[Path, bytes]] = []

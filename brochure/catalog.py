@@ -13,7 +13,7 @@ from pathlib import Path
 
 import jinja2
 
-from brochure.documents import DOCUMENTS, OFFICE, DocumentSpec
+from brochure.documents import DOCUMENTS, OFFICE, DocumentSpec, thumbnail_path
 from brochure.editions import Edition
 
 TEMPLATE = Path(__file__).with_name("catalog.html.j2")
@@ -119,10 +119,6 @@ def _newer(thumbnail: Path, pdf: Path) -> bool:
         return thumbnail.stat().st_mtime_ns >= pdf.stat().st_mtime_ns
     except OSError:
         return False
-
-
-def thumbnail_path(out_dir: Path, edition: str, document: str, number: int) -> Path:
-    return out_dir / "thumbs" / edition / f"{document}-{number}.png"
 
 
 def render_thumbnails(pdf: bytes) -> list[bytes]:

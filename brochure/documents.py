@@ -206,6 +206,11 @@ class Profile:
         return self.folder(out_dir, edition) / DOCUMENTS[document].filename
 
 
+def thumbnail_path(out_dir: Path, edition: str, document: str, number: int) -> Path:
+    """Where the catalog's picture of one page goes (office files only)."""
+    return out_dir / "thumbs" / edition / f"{document}-{number}.png"
+
+
 PROFILES = tuple(RULES)
 OFFICE = Profile("office")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -38,9 +39,16 @@ LIBRARIES = (
 )
 
 
-def shared_fingerprint(profile: Profile) -> str:
-    """What every output depends on: our code and templates, library versions, the profile."""
-    digest = hashlib.sha256(f"{STATE_VERSION}\0{profile.name}\0{profile.proof}\0".encode())
+#: The state file and every file it names are ours or the project's; anything larger is not.
+MAX_HASHED_BYTES = 64 * 1024 * 1024
+
+
+def shared_fingerprint(profile: Profile, templates: Path) -> str:
+    """What every output depends on: our code, library versions, the profile, and which
+    templates folder is used (another folder with the same names is another input)."""
+    digest = hashlib.sha256(
+        f"{STATE_VERSION}\0{profile.name}\0{profile.proof}\0{templates.resolve()}\0".encode()
+    )
     for path in sorted([*PACKAGE.glob("*.py"), *PACKAGE.glob("*.j2")]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     for library in LIBRARIES:
@@ -63,11 +71,20 @@ class Hashes:
 
     def __call__(self, path: str) -> str:
         if path not in self.known:
-            try:
-                self.known[path] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-            except OSError:
-                self.known[path] = "missing"
+            self.known[path] = _hash_file(Path(path))
         return self.known[path]
+
+
+def _hash_file(path: Path) -> str:
+    """SHA-256 of an ordinary file of sane size; a word for anything else (a state file
+    naming /dev/zero or a pipe must not hang the check)."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_HASHED_BYTES:
+            return "not a file"
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "missing"
 
 
 def input_key(shared: str, edition: EditionPlan, document: str, files: Iterable[tuple]) -> str:
@@ -96,12 +113,16 @@ class State:
     catalog_current: bool = False
 
     @classmethod
-    def read(cls, out: Path, profile: Profile) -> State:
+    def read(cls, out: Path, profile: Profile, templates: Path) -> State:
         """The recorded state; anything unreadable or odd counts as nothing built yet."""
-        state = cls(out, shared_fingerprint(profile))
+        state = cls(out, shared_fingerprint(profile, templates))
+        path = out / STATE_FILE
         try:
-            data = json.loads((out / STATE_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            info = path.stat()
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_HASHED_BYTES:
+                return state  # a folder, a pipe, a device: the build says so when it writes
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, RecursionError):
             return state
         if isinstance(data, dict) and data.get("version") == STATE_VERSION:
             files = data.get("files")

@@ -8,9 +8,11 @@ files are new and which are old. One build at a time per output folder: a second
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import os
+import re
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -68,32 +70,35 @@ def output_lock(
         os.close(fd)  # releases the lock
 
 
+#: Our temporary names: `.NAME.RANDOM.tmp` beside a file the build writes (mkstemp's RANDOM
+#: is 8 characters). Nothing else in the folder is ever removed.
+LEFTOVER = re.compile(r"^\..+\.(pdf|png|html|json)\.[A-Za-z0-9_]{8}\.tmp$")
+
+
 def remove_leftovers(out: Path) -> None:
     """Temporary files a killed build left behind (only ever removed under the lock)."""
     if not out.is_dir():
         return
     for path in out.rglob(f".*{TEMP_SUFFIX}"):
-        if path.is_file():
+        if LEFTOVER.match(path.name) and path.is_file() and not path.is_symlink():
             path.unlink(missing_ok=True)
 
 
 def publish(files: list[tuple[Path, bytes]], out: Path) -> None:
     """Write every file, all or nothing as far as the file system allows."""
-    folders = [str(path) for path, _data in files if path.is_dir()]
-    if folders:
-        raise BrochureError(
-            [
-                f"{name}: is a folder where the build writes a file; remove or rename it"
-                for name in folders
-            ]
-        )
+    _check_places(files, out)
     staged: list[tuple[Path, Path]] = []
+    made: list[Path] = []  # folders this call created: removed again if it fails
     try:
         for path, data in files:
+            made += _make_folder(path.parent)
             staged.append((_write_temporary(path, data), path))
     except OSError as exc:
         for temporary, _path in staged:
             temporary.unlink(missing_ok=True)
+        for folder in reversed(made):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
         failed = files[len(staged)][0]
         raise BrochureError(
             f"{failed}: cannot write ({exc.strerror or exc}); check that {out} is writable "
@@ -122,9 +127,39 @@ class PartlyWritten(BrochureError):
         self.wrote_nothing = False
 
 
+def _check_places(files: list[tuple[Path, bytes]], out: Path) -> None:
+    """Refuse, before writing anything, a folder where a file goes or a file where a folder
+    goes (inside the output folder)."""
+    problems = []
+    for path, _data in files:
+        if path.is_dir():
+            problems.append(
+                f"{path}: is a folder where the build writes a file; remove or rename it"
+            )
+        for parent in path.parents:
+            if parent == out or not parent.is_relative_to(out):
+                break
+            if parent.exists() and not parent.is_dir():
+                problems.append(
+                    f"{parent}: is a file where the build needs a folder; remove or rename it"
+                )
+    if problems:
+        raise BrochureError(list(dict.fromkeys(problems)))
+
+
+def _make_folder(folder: Path) -> list[Path]:
+    """Create FOLDER and its missing parents; return the ones created, outermost first."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        path.mkdir()
+    return list(reversed(missing))
+
+
 def _write_temporary(path: Path, data: bytes) -> Path:
     """The whole file, flushed to disk, under a hidden name beside its place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     temporary = Path(name)
     try:

@@ -223,8 +223,12 @@ def fail_on(monkeypatch, function: str, nth: int, name_part: str = "") -> None:
         monkeypatch.setattr(brochure.output, function, failing)
 
 
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+def snapshot(folder: Path) -> dict[str, bytes | None]:
+    """Every file's bytes, and every folder (None), so an empty folder left behind shows."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes() if p.is_file() else None
+        for p in folder.rglob("*")
+    }
 
 
 @pytest.mark.parametrize(("nth", "part"), [(1, ""), (3, ""), (1, ".png"), (1, "index.html")])
@@ -273,9 +277,9 @@ def test_temporary_files_of_a_killed_build_are_removed_by_the_next(project, tmp_
     out = tmp_path / "out"
     build_faq(project, out)
     leftovers = [
-        out / "en" / ".faq.pdf.abc123.tmp",
-        out / "thumbs" / "en" / ".faq-1.png.x.tmp",
-        out / ".index.html.1.tmp",
+        out / "en" / ".faq.pdf.abc12_45.tmp",
+        out / "thumbs" / "en" / ".faq-1.png.x1y2z3w4.tmp",
+        out / ".index.html.q8Wertyu.tmp",
     ]
     for path in leftovers:
         path.write_bytes(b"half")
@@ -480,3 +484,88 @@ def test_a_replaced_picture_rebuilds_every_edition_that_shows_it(tmp_path, worke
     for edition in rebuilt:
         assert colour_at_top(out / edition / "faq.pdf") == BLUE, edition
     assert build(options).up_to_date
+
+
+def test_another_templates_folder_is_another_input(project, tmp_path, capsys):
+    out = tmp_path / "out"
+    content = str(project / "content.yml")
+    assert main(["build", "faq", "--content", content, "--out", str(out)]) == 0
+    other = tmp_path / "other-templates"
+    shutil.copytree(project / "templates", other)
+    css = other / "css" / "faq.css"
+    css.write_text(css.read_text() + "\n/* another folder */\n")
+    capsys.readouterr()
+    args = ["build", "faq", "--content", content, "--out", str(out), "--templates", str(other)]
+    assert main(args) == 0
+    assert "wrote 1 file" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("missing", ["thumbs/en/faq-1.png", "thumbs/en", "index.html"])
+def test_a_deleted_thumbnail_or_catalog_is_made_again(project, tmp_path, missing, capsys):
+    out = tmp_path / "out"
+    args = ["build", "--content", str(project / "content.yml"), "--out", str(out)]
+    assert main(args) == 0
+    path = out / missing
+    shutil.rmtree(path) if path.is_dir() else path.unlink()
+    assert main(args) == 0
+    assert (out / "thumbs" / "en" / "faq-1.png").is_file()
+    assert (out / "index.html").is_file()
+    assert main(args) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith("up to date")
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "deep-json", "reads-dev-zero"])
+def test_a_hostile_state_file_never_hangs_the_check(project, tmp_path, kind):
+    out = tmp_path / "out"
+    content = str(project / "content.yml")
+    assert main(["build", "faq", "--content", content, "--out", str(out)]) == 0
+    state = out / STATE_FILE
+    if kind == "fifo":
+        state.unlink()
+        os.mkfifo(state)
+    elif kind == "dev-zero":
+        state.unlink()
+        state.symlink_to("/dev/zero")
+    elif kind == "deep-json":
+        state.write_text("[" * 100000 + "]" * 100000)
+    else:
+        data = json.loads(state.read_text())
+        for entry in data["files"].values():
+            entry["reads"].append("/dev/zero")
+        state.write_text(json.dumps(data))
+    result = subprocess.run(
+        [sys.executable, "-m", "brochure", "build", "faq", "--content", content, "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 0 and "wrote 1 file" in result.stdout  # read as "nothing built"
+    assert state.is_file() and not state.is_symlink()
+    assert json.loads(state.read_text())["version"] == 2
+
+
+def test_only_our_own_temporary_files_are_removed(project, tmp_path):
+    out = tmp_path / "out"
+    build_faq(project, out)
+    theirs = [out / ".session.tmp", out / "mine" / ".draft.tmp", out / "en" / ".faq.pdf.tmp"]
+    for path in theirs:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text("someone's")
+    build_faq(project, out)
+    assert all(path.read_text() == "someone's" for path in theirs)
+
+
+def test_a_file_where_a_folder_goes_is_named_and_nothing_is_made(project, tmp_path, capsys):
+    out = tmp_path / "out"
+    (out / "thumbs").mkdir(parents=True)
+    (out / "thumbs" / "en").write_text("not a folder")
+    before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+    args = ["build", "--content", str(project / "content.yml"), "--out", str(out)]
+    assert main(args) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert (
+        err[0]
+        == f"{out / 'thumbs' / 'en'}: is a file where the build needs a folder; remove or rename it"
+    )
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before
