@@ -144,7 +144,7 @@ class Pipeline:
     def lay_out(self, edition: Edition, spec: DocumentSpec) -> tuple[bytes, tuple]:
         """HTML from the template, pages from WeasyPrint, and every check on the way."""
         templates = self.settings.templates
-        before = _hash_folder(templates)  # taken first: an edit during the render is a change
+        before = _stat_folder(templates)  # taken first: an edit during the render is a change
         context = template_context(edition, spec, self.settings.profile)
         html = render_html(templates, spec.template, context)
         source = f"{templates.name}/{spec.template}"
@@ -163,18 +163,36 @@ class Pipeline:
             error = BrochureError([_prefixed(label, spec.name, p) for p in problems])
             error.tried = tuple(report.fetched.local_paths())
             raise error
-        reads = {str(templates / name): before.get(name, "") for name in templates_used(templates)}
+        reads = {
+            str(templates / name): _hash_if_unchanged(templates / name, before.get(name))
+            for name in templates_used(templates)
+        }
         reads.update(report.fetched.hashes)
         return pdf, tuple(sorted(reads.items()))
 
 
-def _hash_folder(folder: Path) -> dict[str, str]:
-    """SHA-256 of every template file, by name relative to FOLDER."""
-    return {
-        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in folder.rglob("*")
-        if path.is_file()
-    }
+def _stat_folder(folder: Path) -> dict[str, tuple[int, int]]:
+    """Size and time of every template file, by name: cheap, whatever else lies there."""
+    found = {}
+    for path in folder.rglob("*"):
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        found[path.relative_to(folder).as_posix()] = (info.st_mtime_ns, info.st_size)
+    return found
+
+
+def _hash_if_unchanged(path: Path, before: tuple[int, int] | None) -> str:
+    """SHA-256 of a template the render used, or a mark that forces a rebuild next time if it
+    changed while the render ran (only used templates are read: never a stray big file)."""
+    try:
+        info = path.stat()
+        if before != (info.st_mtime_ns, info.st_size):
+            return "changed during the build"
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "missing"
 
 
 def _glyph_problems(edition: Edition, chars: list[str]) -> list[str]:

@@ -569,3 +569,30 @@ def test_a_file_where_a_folder_goes_is_named_and_nothing_is_made(project, tmp_pa
         == f"{out / 'thumbs' / 'en'}: is a file where the build needs a folder; remove or rename it"
     )
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before
+
+
+def test_stray_files_in_the_templates_folder_are_never_read(project, tmp_path):
+    """Only the templates a document uses are read: a link to /dev/zero or a pipe lying in
+    templates/ (or a huge file) must not hang or slow the build."""
+    templates = project / "templates"
+    (templates / "zero.bin").symlink_to("/dev/zero")
+    os.mkfifo(templates / "pipe")
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "brochure",
+            "build",
+            "faq",
+            "--content",
+            str(project / "content.yml"),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "wrote 1 file" in result.stdout
