@@ -180,6 +180,12 @@ def run_build(options: BuildOptions) -> int:
     if report.up_to_date:
         print(f"up to date: {plural(report.skipped, 'file')} in {options.out}, nothing changed")
         return 0
+    if not report.built:
+        print(
+            f"up to date: {plural(report.skipped, 'file')} in {options.out}; "
+            "the catalog (index.html) and its pictures were made again"
+        )
+        return 0
     for item in report.built:
         print(
             f"{item.edition:<16} {item.document:<18} {plural(item.pages, 'page'):<8} "

@@ -12,6 +12,7 @@ import functools
 import html
 import json
 import queue
+import re
 import sys
 import threading
 import time
@@ -67,6 +68,9 @@ LIVE_SCRIPT = """
 })();
 </script>
 """
+
+#: What the live viewer may show: EDITION/DOCUMENT.pdf, nothing else.
+VIEWABLE = re.compile(r"[A-Za-z0-9-]+(/[A-Za-z0-9-]+)?/[a-z0-9-]+\.pdf")
 
 #: The live viewer for one PDF: the browser's own PDF viewer in a frame, reloaded on rebuild.
 VIEW_PAGE = """<!DOCTYPE html>
@@ -188,7 +192,8 @@ class Handler(SimpleHTTPRequestHandler):
             self.send_error(HTTPStatus.BAD_REQUEST, "The path holds a control character")
             return None
         path = Path(self.translate_path(self.path))
-        if self._inside(path):
+        hidden = any(part.startswith(".") for part in text.split("/"))  # the build's own files
+        if self._inside(path) and not hidden:
             return path
         self.send_error(HTTPStatus.NOT_FOUND, "File not found")
         return None
@@ -204,7 +209,11 @@ class Handler(SimpleHTTPRequestHandler):
         self._live_page(path.read_text(encoding="utf-8", errors="replace"), body)
 
     def _view(self, name: str, body: bool) -> None:
-        """The live viewer page for one PDF (see VIEW_PAGE)."""
+        """The live viewer page for one PDF (see VIEW_PAGE): only an edition's PDF, named as
+        `edition/document.pdf`, so the frame can never point at another site."""
+        if not VIEWABLE.fullmatch(name.lstrip("/")):
+            self.send_error(HTTPStatus.NOT_FOUND, "No such handout")
+            return
         self._live_page(VIEW_PAGE.format(name=html.escape(name.lstrip("/"), quote=True)), body)
 
     def _live_page(self, page: str, body: bool) -> None:
@@ -459,7 +468,7 @@ def serve(
             time.sleep(POLL_SECONDS)
             now = watcher.stamps()
             if now != seen:
-                changed = [p.name for p in now if now.get(p) != seen.get(p)]
+                changed = [p.name or str(p) for p in now if now.get(p) != seen.get(p)]
                 seen = now
                 rebuild(", ".join(changed[:3]) + (" ..." if len(changed) > 3 else ""))
     except KeyboardInterrupt:

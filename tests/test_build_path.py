@@ -507,7 +507,11 @@ def test_a_deleted_thumbnail_or_catalog_is_made_again(project, tmp_path, missing
     assert main(args) == 0
     path = out / missing
     shutil.rmtree(path) if path.is_dir() else path.unlink()
+    capsys.readouterr()
     assert main(args) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        f"up to date: 4 files in {out}; the catalog (index.html) and its pictures were made again"
+    )
     assert (out / "thumbs" / "en" / "faq-1.png").is_file()
     assert (out / "index.html").is_file()
     assert main(args) == 0

@@ -532,3 +532,24 @@ def test_a_lost_worker_is_replaced(in_process, monkeypatch):
     assert events[-1][0] == "problem" and events[-1][1].startswith("internal error: ")
     assert in_process.save_and_wait(until=("reload",))[-1][0] == "reload"
     assert len(pools) == 2
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/__view?pdf=%5Cevil.example/x", 404),
+        ("/__view?pdf=//evil.example/x.pdf", 404),
+        ("/__view?pdf=javascript:alert(1)", 404),
+        ("/__view?pdf=en/faq.pdf", 200),
+        ("/.brochure-state.json", 404),
+        ("/en/.faq.pdf.abcdefgh.tmp", 404),
+    ],
+)
+def test_the_viewer_shows_only_handouts_and_hidden_files_stay_hidden(served, path, status):
+    """The viewer's frame can only name an edition's PDF (never another site), and the
+    build's own hidden files (state, temporary files) are not served."""
+    (served.out / "en" / ".faq.pdf.abcdefgh.tmp").write_bytes(b"half")
+    connection = http.client.HTTPConnection("127.0.0.1", served.port, timeout=10)
+    connection.request("GET", path)
+    assert connection.getresponse().status == status
+    connection.close()
