@@ -27,7 +27,7 @@ from brochure.documents import DOCUMENTS, thumbnail_path
 from brochure.errors import BrochureError
 from brochure.incremental import State
 from brochure.options import BuildOptions
-from brochure.output import output_lock, publish, remove_leftovers
+from brochure.output import output_lock, publish, remove, remove_leftovers
 from brochure.plan import EditionPlan, Target, quick_plan
 
 if TYPE_CHECKING:  # the heavy modules load only once something must be built (step 4 on)
@@ -54,6 +54,7 @@ class BuildReport:
     built: list[Built] = field(default_factory=list)
     skipped: int = 0
     editions: list[Edition] = field(default_factory=list)  # empty when nothing was loaded
+    removed: list[Path] = field(default_factory=list)  # PDFs of editions no longer in content
 
     @property
     def up_to_date(self) -> bool:
@@ -89,7 +90,14 @@ def build(
             and (options.out / "index.html").exists()
             and all(_thumbnails_exist(options.out, t) for t in wanted or [])
         )
-        if wanted is not None and not todo and (not catalog_stale or options.only is not None):
+        if plans is not None and options.only is None:
+            state.removals = state.orphans(options.profile, {plan.name for plan in plans})
+        if (
+            wanted is not None
+            and not todo
+            and not state.removals
+            and (not catalog_stale or options.only is not None)
+        ):
             return BuildReport(skipped=len(wanted))
         from brochure.editions import load_editions  # pydantic and friends: only from here on
 
@@ -235,6 +243,16 @@ def _publish(
         state.catalog_current = False
     written = [by_pair[(item.edition, item.spec.name)] for item in rendered]
     publish(files, options.out)
+    gone = [options.out / name for name in state.removals]
+    if options.profile.catalog:  # and their pictures in the catalog
+        gone += [
+            thumbnail_path(options.out, path.parent.name, path.stem, number)
+            for path in list(gone)
+            if path.stem in DOCUMENTS
+            for number in range(1, DOCUMENTS[path.stem].pages + 1)
+        ]
+    removed = [path for path in remove(gone) if path.suffix == ".pdf"]
+    state.forget(state.removals)
     for item, target in zip(rendered, written, strict=True):
         state.record(target, item.pdf, item.reads)
     try:
@@ -253,4 +271,4 @@ def _publish(
         Built(t.path, item.edition, item.spec.name, item.spec.pages, len(item.pdf), item.seconds)
         for item, t in zip(rendered, written, strict=True)
     ]
-    return BuildReport(built, len(wanted) - len(built), editions)
+    return BuildReport(built, len(wanted) - len(built), editions, removed)

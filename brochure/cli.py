@@ -177,6 +177,8 @@ def run_build(options: BuildOptions) -> int:
     )
     report = build(options, listener)
     bar.clear()
+    for path in report.removed:
+        print(f"removed {path}: its edition is no longer in {options.content}")
     if report.up_to_date:
         print(f"up to date: {plural(report.skipped, 'file')} in {options.out}, nothing changed")
         return 0

@@ -111,6 +111,8 @@ class State:
     #: Whether build/index.html lists what is in the folder now (a build of only some
     #: documents, as serve's first pass, leaves it for the next full build to rewrite).
     catalog_current: bool = False
+    #: Outputs of editions that no longer exist, to delete in this build (see orphans).
+    removals: list[str] = field(default_factory=list)
 
     @classmethod
     def read(cls, out: Path, profile: Profile, templates: Path) -> State:
@@ -158,6 +160,21 @@ class State:
             "reads": sorted({path for path, _sha in reads}),
             "sha256": hashlib.sha256(pdf).hexdigest(),
         }
+
+    def orphans(self, profile: Profile, editions: set[str]) -> list[str]:
+        """Files this profile wrote earlier for an edition content.yml no longer has (a
+        language or city taken out): they must not stay where someone could print them."""
+        found = []
+        for name in self.entries:
+            path = self.out / name
+            edition = path.parent.name
+            if profile.folder(self.out, edition) == path.parent and edition not in editions:
+                found.append(name)
+        return sorted(found)
+
+    def forget(self, names: list[str]) -> None:
+        for name in names:
+            self.entries.pop(name, None)
 
     def to_bytes(self) -> bytes:
         data = {

@@ -115,6 +115,19 @@ def publish(files: list[tuple[Path, bytes]], out: Path) -> None:
         done.append(path)
 
 
+def remove(paths: list[Path]) -> list[Path]:
+    """Delete files the build itself made earlier; the ones that were there and are gone."""
+    removed = []
+    for path in paths:
+        try:
+            if path.is_file() and not path.is_symlink():
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            continue  # left in place; the next build tries again
+    return removed
+
+
 class PartlyWritten(BrochureError):
     """Some files were replaced before a rename failed: say which are new and which are old."""
 

@@ -25,6 +25,7 @@ from brochure.incremental import STATE_FILE
 from brochure.options import BuildOptions
 from brochure.output import output_lock
 from brochure.paths import PROJECT_ROOT
+from tests.conftest import edit
 
 CORPUS = Path(__file__).parent / "corpus"
 RED, BLUE = (220, 20, 20), (20, 20, 220)
@@ -600,3 +601,44 @@ def test_stray_files_in_the_templates_folder_are_never_read(project, tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "wrote 1 file" in result.stdout
+
+
+def test_an_edition_taken_out_of_content_yml_leaves_no_pdf_behind(tmp_path, capsys):
+    """Take Portuguese out: its six PDFs (and pictures) go, nobody can print a withdrawn
+    translation from build/; other editions, and press files, stay."""
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(PROJECT_ROOT / "content.yml", project)
+    shutil.copytree(PROJECT_ROOT / "translations", project / "translations")
+    content = project / "content.yml"
+    out = tmp_path / "out"
+    assert main(["build", "--content", str(content), "--out", str(out)]) == 0
+    press = ["build", "faq", "--profile", "press", "--content", str(content), "--out", str(out)]
+    assert main(press) == 0
+    mine = out / "mine.pdf"
+    mine.write_bytes(b"someone's own file")
+    edit(content, "  pt-BR: translations/pt-BR.yml\n", "")
+    capsys.readouterr()
+    assert main(["build", "faq", "--content", str(content), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    gone = [
+        "pt-BR/trifold.pdf",
+        "pt-BR/faq.pdf",
+        "pt-BR/wallet-card.pdf",
+        "pt-BR/wallet-card-sheet.pdf",
+        "pt-BR-worcester/trifold.pdf",
+        "pt-BR-somerville/trifold.pdf",
+    ]
+    for name in gone:
+        assert not (out / name).exists(), name
+        assert f"removed {out / name}: its edition is no longer in {content}" in printed
+    assert not list((out / "thumbs").glob("pt-BR*/*.png"))
+    assert len(list(out.glob("*/*.pdf"))) == 12
+    assert (out / "press" / "pt-BR" / "faq.pdf").is_file()  # the office build leaves press alone
+    assert mine.read_bytes() == b"someone's own file"
+    assert "pt-BR" not in (out / "index.html").read_text()
+    for _ in range(2):  # the first rebuilds what content.yml's change touched
+        assert main(["build", "--content", str(content), "--out", str(out)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith("up to date: 12 files")
+    assert main(press) == 0
+    assert not (out / "press" / "pt-BR" / "faq.pdf").exists()
