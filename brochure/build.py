@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import uuid
 from collections.abc import Callable
@@ -25,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from brochure.documents import DOCUMENTS, thumbnail_path
 from brochure.errors import BrochureError
-from brochure.incremental import State
+from brochure.incremental import State, hash_file
 from brochure.options import BuildOptions
 from brochure.output import output_lock, publish, remove, remove_leftovers
 from brochure.plan import EditionPlan, Target, quick_plan
@@ -59,10 +58,6 @@ class BuildReport:
     @property
     def up_to_date(self) -> bool:
         return not self.built and not self.editions
-
-    @property
-    def total(self) -> int:
-        return len(self.built) + self.skipped
 
 
 @dataclass
@@ -205,16 +200,8 @@ def _thumbnails_exist(out: Path, target: Target) -> bool:
 
 def _hash_sources(plans: list[EditionPlan] | None) -> dict[str, str]:
     """SHA-256 of every content file, by resolved path."""
-    found: dict[str, str] = {}
-    for plan in plans or []:
-        for path in plan.sources:
-            name = str(path.resolve())
-            if name not in found:
-                try:
-                    found[name] = hashlib.sha256(path.read_bytes()).hexdigest()
-                except OSError:
-                    found[name] = "missing"
-    return found
+    paths = {str(path.resolve()): path for plan in plans or [] for path in plan.sources}
+    return {name: hash_file(path) for name, path in paths.items()}
 
 
 def _publish(

@@ -71,11 +71,11 @@ class Hashes:
 
     def __call__(self, path: str) -> str:
         if path not in self.known:
-            self.known[path] = _hash_file(Path(path))
+            self.known[path] = hash_file(Path(path))
         return self.known[path]
 
 
-def _hash_file(path: Path) -> str:
+def hash_file(path: Path) -> str:
     """SHA-256 of an ordinary file of sane size; a word for anything else (a state file
     naming /dev/zero or a pipe must not hang the check)."""
     try:
@@ -118,19 +118,11 @@ class State:
     def read(cls, out: Path, profile: Profile, templates: Path) -> State:
         """The recorded state; anything unreadable or odd counts as nothing built yet."""
         state = cls(out, shared_fingerprint(profile, templates))
-        path = out / STATE_FILE
-        try:
-            info = path.stat()
-            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_HASHED_BYTES:
-                return state  # a folder, a pipe, a device: the build says so when it writes
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError, RecursionError):
-            return state
-        if isinstance(data, dict) and data.get("version") == STATE_VERSION:
-            files = data.get("files")
-            if isinstance(files, dict):
-                state.entries = {k: v for k, v in files.items() if _valid_entry(v)}
-            state.catalog_current = data.get("catalog_current") is True
+        data = _load(out / STATE_FILE)
+        files = data.get("files")
+        if isinstance(files, dict):
+            state.entries = {k: v for k, v in files.items() if _valid_entry(v)}
+        state.catalog_current = data.get("catalog_current") is True
         return state
 
     def stale(self, targets: list[Target]) -> list[Target]:
@@ -190,6 +182,28 @@ class State:
 
     def _name(self, target: Target) -> str:
         return target.path.relative_to(self.out).as_posix()
+
+
+def recorded_reads(out: Path) -> set[Path]:
+    """Every file the builds recorded in OUT read (serve watches them): no fingerprint
+    needed, so it is cheap enough to call whenever the state file changes."""
+    files = _load(out / STATE_FILE).get("files")
+    if not isinstance(files, dict):
+        return set()
+    return {Path(p) for entry in files.values() if _valid_entry(entry) for p in entry["reads"]}
+
+
+def _load(path: Path) -> dict:
+    """The state file's data, or {} for anything unreadable or odd (a folder, a pipe, a
+    device, another version, bad JSON): that counts as nothing built yet."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_HASHED_BYTES:
+            return {}
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return {}
+    return data if isinstance(data, dict) and data.get("version") == STATE_VERSION else {}
 
 
 def _valid_entry(entry: object) -> bool:

@@ -7,7 +7,6 @@ warm; the image cache lives for one build only, so a changed picture is never se
 
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,6 +20,7 @@ from brochure.documents import DOCUMENTS, DocumentSpec, Profile
 from brochure.editions import Edition
 from brochure.errors import BrochureError
 from brochure.impose import impose_cards
+from brochure.incremental import hash_file
 from brochure.paths import cmyk_profile
 from brochure.pdf import Renderer
 from brochure.qr import qr_svg
@@ -188,11 +188,11 @@ def _hash_if_unchanged(path: Path, before: tuple[int, int] | None) -> str:
     changed while the render ran (only used templates are read: never a stray big file)."""
     try:
         info = path.stat()
-        if before != (info.st_mtime_ns, info.st_size):
-            return "changed during the build"
-        return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return "missing"
+    if before != (info.st_mtime_ns, info.st_size):
+        return "changed during the build"
+    return hash_file(path)
 
 
 def _glyph_problems(edition: Edition, chars: list[str]) -> list[str]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import functools
 import html
-import json
 import queue
 import re
 import sys
@@ -26,7 +25,7 @@ from pathlib import Path
 from brochure.build import build
 from brochure.errors import BrochureError
 from brochure.fonts import font_files
-from brochure.incremental import STATE_FILE
+from brochure.incremental import STATE_FILE, recorded_reads
 from brochure.options import BuildOptions
 from brochure.plan import quick_plan
 
@@ -349,7 +348,7 @@ class Watcher:
         state = self.options.out / STATE_FILE
         stamp = _stamp(state)
         if stamp != self._reads[0]:
-            self._reads = (stamp, recorded_reads(state))
+            self._reads = (stamp, recorded_reads(self.options.out))
         templates = sorted(p for p in self.options.templates.rglob("*") if p.is_file())
         extra = sorted(self._sources[1] | self._reads[1] | self.tried)
         return [content, *extra, *templates, *self.fonts]
@@ -364,15 +363,6 @@ def _stamp(path: Path) -> object:
     except OSError:
         return None
     return (info.st_mtime_ns, info.st_size)
-
-
-def recorded_reads(state: Path) -> set[Path]:
-    """Files the last builds read, from the state file."""
-    try:
-        entries = json.loads(state.read_text(encoding="utf-8")).get("files", {})
-        return {Path(p) for entry in entries.values() for p in entry.get("reads", [])}
-    except (OSError, ValueError, AttributeError, TypeError):
-        return set()  # no build yet, or a state file the next build replaces
 
 
 def serve(

@@ -198,27 +198,6 @@ def _kind_of(value: object) -> str:
     return f"{type(value).__name__}"
 
 
-def content_files(content_path: Path) -> list[Path]:
-    """content.yml and the translation files it names, each confined and checked to be an
-    ordinary file, having read only content.yml: what a fast path may then hash safely."""
-    data, lines = read_yaml(content_path)
-    files = [content_path]
-    translations = data.get("translations") if isinstance(data, dict) else None
-    if isinstance(translations, dict):
-        problems = []
-        for language, relative in translations.items():
-            where = f"{content_path.name}:{line_for(('translations', str(language)), lines)}"
-            try:
-                files.append(
-                    confined_file(content_path.parent, relative, where, f"translations.{language}")
-                )
-            except BrochureError as exc:
-                problems += exc.lines
-        if problems:
-            raise BrochureError(problems)
-    return files
-
-
 # --- YAML ----------------------------------------------------------------------------------
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,18 @@ from brochure.options import BuildOptions
 from brochure.paths import PROJECT_ROOT
 
 CONTENT = PROJECT_ROOT / "content.yml"
+
+
+def run_brochure(*args: str, cwd: Path = PROJECT_ROOT, timeout: float = 120):
+    """`python -m brochure ARGS` in a child process (killed if it hangs): what a person runs."""
+    return subprocess.run(
+        [sys.executable, "-m", "brochure", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -25,7 +25,7 @@ from brochure.incremental import STATE_FILE
 from brochure.options import BuildOptions
 from brochure.output import output_lock
 from brochure.paths import PROJECT_ROOT
-from tests.conftest import edit
+from tests.conftest import edit, run_brochure
 
 CORPUS = Path(__file__).parent / "corpus"
 RED, BLUE = (220, 20, 20), (20, 20, 220)
@@ -401,9 +401,7 @@ def test_a_broken_picture_is_one_clear_line(project, tmp_path, name, data, capsy
     (project / "templates" / name).write_bytes(data)
     put_in_faq(project, f'<img src="{name}" style="width:1in">')
     args = ["check", "faq", "--content", str(project / "content.yml")]
-    result = subprocess.run(
-        [sys.executable, "-m", "brochure", *args], capture_output=True, text=True, timeout=60
-    )
+    result = run_brochure(*args, timeout=60)
     assert result.returncode == 1
     (line,) = result.stderr.splitlines()
     assert line.startswith(f"templates/{name}: cannot read this picture (")
@@ -538,12 +536,7 @@ def test_a_hostile_state_file_never_hangs_the_check(project, tmp_path, kind):
         for entry in data["files"].values():
             entry["reads"].append("/dev/zero")
         state.write_text(json.dumps(data))
-    result = subprocess.run(
-        [sys.executable, "-m", "brochure", "build", "faq", "--content", content, "--out", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_brochure("build", "faq", "--content", content, "--out", str(out), timeout=60)
     assert "Traceback" not in result.stderr
     assert result.returncode == 0 and "wrote 1 file" in result.stdout  # read as "nothing built"
     assert state.is_file() and not state.is_symlink()
@@ -583,22 +576,8 @@ def test_stray_files_in_the_templates_folder_are_never_read(project, tmp_path):
     (templates / "zero.bin").symlink_to("/dev/zero")
     os.mkfifo(templates / "pipe")
     out = tmp_path / "out"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "brochure",
-            "build",
-            "faq",
-            "--content",
-            str(project / "content.yml"),
-            "--out",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    args = ["build", "faq", "--content", str(project / "content.yml"), "--out", str(out)]
+    result = run_brochure(*args, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "wrote 1 file" in result.stdout
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -12,18 +11,13 @@ import pytest
 
 from brochure.cli import NOTHING_WRITTEN, main
 from brochure.paths import PROJECT_ROOT
+from tests.conftest import run_brochure
 
 CONTENT = PROJECT_ROOT / "content.yml"
 
 
-def run(*args: str, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "brochure", *args], cwd=cwd, capture_output=True, text=True
-    )
-
-
 def test_list_names_every_document():
-    result = run("list")
+    result = run_brochure("list")
     assert result.returncode == 0
     names = [line.split()[0] for line in result.stdout.splitlines()]
     assert names == ["trifold", "faq", "wallet-card", "wallet-card-sheet"]
@@ -38,7 +32,7 @@ LINE = re.compile(
 
 
 def test_build_one_document_prints_a_line_per_file_and_a_summary(tmp_path):
-    result = run("build", "faq", "--content", str(CONTENT), "--out", str(tmp_path))
+    result = run_brochure("build", "faq", "--content", str(CONTENT), "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     *lines, summary = result.stdout.splitlines()
     found = {m["edition"]: m for m in map(LINE.fullmatch, lines)}
@@ -72,7 +66,9 @@ def test_sheet_alone_builds_without_writing_the_card(tmp_path, capsys):
 )
 def test_unknown_document_is_a_usage_error(tmp_path, args):
     """A mistyped document name is a command-line mistake: exit 2, one sentence, no build."""
-    result = run(*args, "--out", str(tmp_path)) if args[0] == "build" else run(*args)
+    result = (
+        run_brochure(*args, "--out", str(tmp_path)) if args[0] == "build" else run_brochure(*args)
+    )
     assert result.returncode == 2
     unknown = ", ".join(a for a in args[1:] if a not in ("faq",))
     assert result.stderr.splitlines()[-1] == (
@@ -85,7 +81,7 @@ def test_unknown_document_is_a_usage_error(tmp_path, args):
 
 def test_missing_content_file_is_a_clear_error(tmp_path):
     missing = tmp_path / "nope.yml"
-    result = run("build", "--content", str(missing), "--out", str(tmp_path))
+    result = run_brochure("build", "--content", str(missing), "--out", str(tmp_path))
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         f"{missing}: file not found; pass --content PATH to use another file",
@@ -94,8 +90,8 @@ def test_missing_content_file_is_a_clear_error(tmp_path):
 
 
 def test_bad_usage_exits_2():
-    assert run("frobnicate").returncode == 2
-    assert run("build", "--nope").returncode == 2
+    assert run_brochure("frobnicate").returncode == 2
+    assert run_brochure("build", "--nope").returncode == 2
 
 
 def test_installed_command_exists():
