@@ -301,3 +301,22 @@ def test_serve_sees_a_missing_picture_added_and_replaced(server):
         thread.join(timeout=60)
         assert events and events[-1][0] == "reload", "".join(process.output)
         assert colour_at_top(out / "en" / "faq.pdf") == colour
+
+
+def test_serve_watches_every_file_a_build_read(server):
+    """A picture beside content.yml that was there from the start (never missing): replacing
+    it must rebuild, because serve watches what the last builds recorded as read."""
+    from tests.test_build_path import BLUE, RED, colour_at_top, picture, put_in_faq
+
+    url, project, out, process = server
+    picture(project / "pictures" / "logo.png", RED)
+    thread, events = listen(url, until=("reload",))
+    put_in_faq(project, '<img src="../pictures/logo.png" style="width:1in">')
+    thread.join(timeout=60)
+    assert events and events[-1][0] == "reload", "".join(process.output)
+    assert colour_at_top(out / "en" / "faq.pdf") == RED
+    thread, events = listen(url, until=("reload",))
+    picture(project / "pictures" / "logo.png", BLUE)
+    thread.join(timeout=60)
+    assert events and events[-1][0] == "reload", "".join(process.output)
+    assert colour_at_top(out / "en" / "faq.pdf") == BLUE
