@@ -120,16 +120,6 @@ class Hub:
                 if (views is None or view in views) and view not in skip:
                     client.put((event, data))
 
-    def wait_delivered(self, timeout: float = 0.2) -> None:
-        """Give the page threads a moment to send what was published before the server
-        starts more rendering (which takes every core and would hold the reload back)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with self._lock:
-                if all(client.empty() for client in self._clients):
-                    return
-            time.sleep(0.002)
-
 
 class Handler(SimpleHTTPRequestHandler):
     """Serves the output folder, adds the live script to HTML pages, streams build events.
@@ -411,7 +401,6 @@ def serve(
                     if early.built:
                         reloaded = {f"{b.edition}/{b.path.name}" for b in early.built}
                         hub.publish("reload", views=reloaded)
-                        hub.wait_delivered()
                         seconds = time.perf_counter() - start
                         render = max(b.seconds for b in early.built)
                         say(
