@@ -56,6 +56,7 @@ class _Fit:
     spill: float = 0.0  # deepest overflow of any block inside it, in CSS px
     end_page: int = -1
     end_y: float = 0.0
+    words: str | None = None  # the file its text comes from, when not the edition's own
 
 
 def check_fit(spec: DocumentSpec, document: Any, words_file: str = "content.yml") -> list[str]:
@@ -72,7 +73,8 @@ def check_fit(spec: DocumentSpec, document: Any, words_file: str = "content.yml"
         page_areas.append(boxes.page_content_area(page))
         _walk(boxes.page_root(page), page_index, [], fits, set())
     problems = []
-    for name in spec.fit_boxes:
+    # The document's own boxes, then any other a template marks (the draft band).
+    for name in (*spec.fit_boxes, *(n for n in fits if n not in spec.fit_boxes)):
         if name not in fits:
             problems.append(
                 f'{spec.name}: the template has no box marked data-fit="{name}"; '
@@ -86,11 +88,11 @@ def check_fit(spec: DocumentSpec, document: Any, words_file: str = "content.yml"
         lost = first.end_page < 0
         if worst > 1 or lost:
             lines = max(1, round(worst / first.line))
-            what = f"{name} {spec.box_word}".strip()
+            what = f"{name} {spec.box_word}".strip() if name in spec.fit_boxes else name
             amount = f"at least {lines}" if lost else f"about {lines}"
             problems.append(
                 f"{spec.name}: {what} overflows by {amount} "
-                f"line{'s' if lines != 1 else ''}; shorten its text in {words_file}"
+                f"line{'s' if lines != 1 else ''}; shorten its text in {first.words or words_file}"
             )
     return problems
 
@@ -104,6 +106,7 @@ def _walk(box: Any, page: int, stack: list[str], fits: dict, seen: set) -> None:
         if name:
             bottom = box.content_box_y() + box.height
             fit = _Fit(page, bottom, boxes.font_size(box) * 1.35, _deepest_overrun(box))
+            fit.words = element.get("data-words")
             fits.setdefault(name, []).append(fit)
             stack.append(name)
             pushed = True
@@ -132,7 +135,16 @@ def _deepest_overrun(box: Any) -> float:
     if flow and isinstance(box.height, int | float):
         content_end = max(c.border_box_y() + c.border_height() for c in flow)
         own = content_end - (box.content_box_y() + box.height)
-    return max(own, *(_deepest_overrun(c) for c in children), 0.0)
+    element = boxes.element_of(box)
+    inner = (c for c in children if not _separate_fit_box(c, element))
+    return max(own, *(_deepest_overrun(c) for c in inner), 0.0)
+
+
+def _separate_fit_box(box: Any, parent: Any) -> bool:
+    """A box inside another that is measured on its own (the draft band inside a panel), so
+    its overflow is reported once, under its own name."""
+    element = boxes.element_of(boxes.positioned(box))
+    return element is not None and element is not parent and bool(element.get("data-fit"))
 
 
 def _marker_overflow(fit: _Fit, page_areas: list[tuple[float, float]]) -> float:

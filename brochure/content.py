@@ -255,7 +255,9 @@ class Content(Model):
     #: When the copy was last revised: dates the PDFs, so the same input gives the same bytes.
     revised: CalendarDate
     #: Printed across every page of a translation no qualified translator has reviewed yet.
-    draft_band: Text = "DRAFT TRANSLATION – NOT FOR DISTRIBUTION"
+    draft_band: Text = "DRAFT TRANSLATION – DO NOT HAND OUT"
+    #: Printed large and diagonally across every panel, card face and page of such a draft.
+    draft_word: Text = "DRAFT"
     #: Translation files, by language code, relative to this file (main content file only).
     #: Any value here: source.confined_file checks each path (and says what is wrong with it)
     #: before the file is read.

@@ -28,7 +28,13 @@ from brochure.errors import BrochureError
 from brochure.plan import EditionPlan, edition_plans, translation_path
 
 #: Written once in content.yml and shared by every edition; a translation must not repeat them.
-SHARED = {("program", "phone"), ("translations",), ("city_editions",), ("draft_band",)}
+SHARED = {
+    ("program", "phone"),
+    ("translations",),
+    ("city_editions",),
+    ("draft_band",),
+    ("draft_word",),
+}
 #: Keys only a translation file has.
 TRANSLATION_ONLY = {"review"}
 #: Keys a translation may give or leave to content.yml.

@@ -55,3 +55,33 @@ def in_flow(box: Any) -> bool:
 
 def font_size(box: Any) -> float:
     return box.style["font_size"]
+
+
+def tag_languages() -> None:
+    """Give the PDF structure element of every HTML element with its own `lang` a /Lang.
+
+    WeasyPrint writes the document's language only, so a screen reader would read an English
+    line inside a Spanish handout (the draft band) with Spanish rules. Its tagger builds the
+    structure tree in one recursive generator, `weasyprint.pdf.tags._build_box_tree`, which
+    yields the structure elements made for a box; we wrap it once. Called before any render.
+    """
+    from weasyprint.pdf import tags
+
+    build = tags._build_box_tree
+    if getattr(build, "brochure_lang", False):
+        return
+
+    def build_with_lang(box: Any, *args: Any) -> Iterator[Any]:
+        element = element_of(positioned(box))
+        lang = None
+        if element is not None and element.tag not in ("html", "body"):
+            lang = element.get("lang")
+        for made in build(box, *args):
+            if lang and "Lang" not in made:
+                import pydyf
+
+                made["Lang"] = pydyf.String(lang)
+            yield made
+
+    build_with_lang.brochure_lang = True  # type: ignore[attr-defined]
+    tags._build_box_tree = build_with_lang

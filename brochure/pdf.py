@@ -34,6 +34,9 @@ def load_weasyprint() -> Any:
         import weasyprint
     except OSError as exc:
         raise BrochureError(f"{MISSING_SYSTEM_LIBS} ({exc})") from None
+    from brochure.layoutboxes import tag_languages
+
+    tag_languages()
     return weasyprint
 
 

@@ -89,7 +89,7 @@ def environment(templates: Path) -> jinja2.Environment:
     `cycler.__init__.__globals__`). StrictUndefined turns a misspelt variable into an error
     instead of an empty gap on paper; autoescape keeps content text from ever being markup.
     """
-    return TemplateSandbox(
+    env = TemplateSandbox(
         loader=ConfinedLoader(templates),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -97,6 +97,18 @@ def environment(templates: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["keep_last_words"] = keep_last_words
+    return env
+
+
+def keep_last_words(text: str) -> str:
+    """Join the last two words with a no-break space, so a heading or a bullet line never ends
+    with one word alone on its last line. Text of fewer than three words, or written without
+    spaces (Chinese), is left as it is."""
+    words = str(text).rsplit(" ", 2)
+    if len(words) < 3 or not all(words):
+        return str(text)
+    return f"{words[0]} {words[1]}\u00a0{words[2]}"
 
 
 def templates_used(templates: Path) -> list[str]:

@@ -5,20 +5,24 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+import pikepdf
+import pypdfium2 as pdfium
 import pytest
 from pypdf import PdfReader
 
 from brochure.cli import main
 from brochure.content import load_content
+from brochure.documents import DOCUMENTS
 from brochure.editions import load_editions
 from brochure.errors import BrochureError
 from brochure.paths import PROJECT_ROOT
 from tests.conftest import edit
-from tests.pdfread import colour_mask, count_colour, page_texts, render, text_boxes
+from tests.pdfread import colour_mask, count_colour, page_texts, printed_runs, render, text_boxes
 
-BAND = "DRAFT TRANSLATION – NOT FOR DISTRIBUTION"
+BAND = "DRAFT TRANSLATION – DO NOT HAND OUT"
 EDITIONS = ["en", "es", "pt-BR"]
 CITIES = ["worcester", "somerville"]
 
@@ -102,35 +106,165 @@ def draft_files(built_all) -> list[tuple[str, str, Path]]:
     )
 
 
-def assert_band_painted(image, where) -> None:
-    """Across most of the width, at least 5 pt of the warning red, with light letters on it."""
-    mask = colour_mask(image, WARNING_RED)
+@dataclass(frozen=True)
+class Box:
+    """A part of a page a reader sees as one: a panel, a card face, a card on a sheet, a page.
+
+    left, top, right, bottom in points from the page's top left; `paper` names the edges that
+    are the edge of the paper or a cut (a printer cannot reach within 0.25 in of those).
+    """
+
+    where: str
+    left: float
+    top: float
+    right: float
+    bottom: float
+    paper: frozenset[str]
+
+    def pixels(self) -> tuple[int, int, int, int]:
+        return tuple(round(v * PT) for v in (self.left, self.top, self.right, self.bottom))
+
+
+ALL_EDGES = frozenset({"left", "top", "right", "bottom"})
+
+
+def boxes_of(document: str, page: int) -> list[Box]:
+    """Every box of one page of a document, from the geometry brochure declares."""
+    spec = DOCUMENTS[document]
+    if spec.panels:
+        width = spec.width_in * 72
+        found = []
+        for panel in spec.panels[page]:
+            left, size = spec.panel_geometry()[panel.key]
+            right = (left + size) * 72
+            edges = {"top", "bottom"}
+            edges |= {"left"} if left == 0 else set()
+            edges |= {"right"} if right == width else set()
+            found.append(Box(panel.key, left * 72, 0, right, spec.height_in * 72, frozenset(edges)))
+        return found
+    if document == "wallet-card-sheet":
+        return [
+            Box(f"card at {x},{y}", x, SHEET_H - y - CARD_H, x + CARD_W, SHEET_H - y, ALL_EDGES)
+            for x, y in CARD_CORNERS
+        ]
+    return [Box("page", 0, 0, *spec.size_pt, ALL_EDGES)]
+
+
+def band_in(image, box: Box) -> tuple[int, int, int, int]:
+    """The band's extent inside BOX (page pixels): at least 5 pt of the warning red across
+    most of the box's width, with light letters on it."""
+    crop = image.crop(box.pixels())
+    mask = colour_mask(crop, WARNING_RED)
     red = mask.histogram()[255]
-    assert red >= 0.5 * image.width * 5 * PT, (where, red, image.size)
+    assert red >= 0.5 * crop.width * 5 * PT, (box.where, "no band", red)
     left, top, right, bottom = mask.getbbox()
-    assert right - left >= 0.6 * image.width, (where, (left, right), image.width)
-    letters = count_colour(image.crop((left, top, right, bottom)), (255, 255, 255), 40)
-    assert letters >= 0.02 * (right - left) * (bottom - top), (where, "no text on the band")
+    assert right - left >= 0.6 * crop.width, (box.where, "band too short", (left, right))
+    letters = count_colour(crop.crop((left, top, right, bottom)), (255, 255, 255), 40)
+    assert letters >= 0.02 * (right - left) * (bottom - top), (box.where, "no text on the band")
+    x, y = box.pixels()[:2]
+    return (x + left, y + top, x + right, y + bottom)
 
 
-def test_every_page_of_every_draft_shows_the_red_band(built_all):
+def assert_inside_safe_area(found: tuple[int, int, int, int], box: Box) -> None:
+    """Nothing of the band within 0.25 in of a paper edge or cut, nor past a fold."""
+    safe = 0.25 * 72 * PT
+    left, top, right, bottom = box.pixels()
+    limits = {
+        "left": left + safe * ("left" in box.paper),
+        "top": top + safe * ("top" in box.paper),
+        "right": right - safe * ("right" in box.paper),
+        "bottom": bottom - safe * ("bottom" in box.paper),
+    }
+    x1, y1, x2, y2 = found
+    assert x1 >= limits["left"] - 1 and y1 >= limits["top"] - 1, (box.where, found, limits)
+    assert x2 <= limits["right"] + 1 and y2 <= limits["bottom"] + 1, (box.where, found, limits)
+
+
+def big_word_centres(path: Path, page: int, word: str) -> list[tuple[float, float]]:
+    """Where WORD is printed large (letters over 0.3 in), as pdfium reads the page: centres
+    in points from the top left."""
+    pdf = pdfium.PdfDocument(path)
+    try:
+        height = pdf[page].get_height()
+        textpage = pdf[page].get_textpage()
+        searcher = textpage.search(word, match_case=True)
+        found = []
+        while (hit := searcher.get_next()) is not None:
+            first, count = hit
+            lefts, bottoms, rights, tops = zip(
+                *(textpage.get_charbox(i) for i in range(first, first + count)), strict=True
+            )
+            if max(t - b for t, b in zip(tops, bottoms, strict=True)) >= 0.3 * 72:
+                centre = ((min(lefts) + max(rights)) / 2, height - (min(bottoms) + max(tops)) / 2)
+                found.append(centre)
+        return found
+    finally:
+        pdf.close()
+
+
+def test_every_box_of_every_draft_page_shows_the_mark_inside_the_safe_area(built_all, content):
+    """Every panel, card face, card on a sheet and page: the band, inside the area a printer
+    reaches, and the large diagonal word across the box."""
     files = draft_files(built_all)
     assert len(files) == 2 * 4 + 2 * len(CITIES)
+    boxes_checked = 0
     for edition, document, path in files:
         for index in range(len(PdfReader(path).pages)):
-            assert_band_painted(render(path, index, dpi=DPI), (edition, document, index))
+            image = render(path, index, dpi=DPI)
+            words = big_word_centres(path, index, content.draft_word)
+            for box in boxes_of(document, index):
+                where = (edition, document, index, box.where)
+                assert_inside_safe_area(band_in(image, replace(box, where=str(where))), box)
+                inside = [
+                    (x, y)
+                    for x, y in words
+                    if box.left < x < box.right and box.top < y < box.bottom
+                ]
+                assert len(inside) == 1, (where, "no large draft word", words)
+                boxes_checked += 1
+    # tri-fold: 6 panels; FAQ: 1 page; card: 2 faces; sheet: 20 cards (per language), and
+    # 6 panels for each city tri-fold.
+    assert boxes_checked == 2 * (6 + 1 + 2 + 20) + 2 * len(CITIES) * 6
 
 
-@pytest.mark.parametrize("edition", ["es", "pt-BR"])
-def test_every_card_on_a_draft_sheet_shows_the_red_band(built_all, edition):
-    path = by_edition(built_all)[(edition, "wallet-card-sheet")]
-    assert len(PdfReader(path).pages) == 2
-    for index in (0, 1):
-        image = render(path, index, dpi=DPI)
-        for x, y in CARD_CORNERS:
-            box = (x * PT, (SHEET_H - y - CARD_H) * PT, (x + CARD_W) * PT, (SHEET_H - y) * PT)
-            card = image.crop(tuple(round(v) for v in box))
-            assert_band_painted(card, (edition, index, (x, y)))
+def test_draft_band_type_is_at_least_9_pt(built_all, content):
+    for edition, document, path in draft_files(built_all):
+        if document == "wallet-card-sheet":
+            continue  # the same drawing as the card, placed ten times
+        sizes = [size for size, text in printed_runs(path) if content.draft_band in text]
+        assert sizes, (edition, document)
+        assert min(sizes) >= 9, (edition, document, sizes)
+
+
+def test_draft_mark_is_tagged_english_inside_a_translation(built_all, content):
+    """A screen reader reads the English band with English rules (/Lang en on its structure
+    element), in a document whose language is the translation's."""
+    for edition, document, path in draft_files(built_all):
+        if document == "wallet-card-sheet":
+            continue  # tagged by the imposition step (test_profiles)
+        with pikepdf.open(path) as pdf:
+            assert str(pdf.Root.Lang) in ("es", "pt-BR")
+            marked = [e for e in struct_elements(pdf) if str(e.get("/Lang", "")) == "en"]
+            expected = sum(len(boxes_of(document, i)) for i in range(len(pdf.pages)))
+            assert len(marked) == expected, (edition, document, len(marked))
+    for (edition, document), path in by_edition(built_all).items():
+        if edition.startswith("en") and document != "wallet-card-sheet":
+            with pikepdf.open(path) as pdf:
+                assert not any("/Lang" in e for e in struct_elements(pdf)), (edition, document)
+
+
+def struct_elements(pdf) -> list:
+    """Every structure element of a tagged PDF, depth first."""
+    found, todo = [], [pdf.Root.StructTreeRoot]
+    while todo:
+        element = todo.pop()
+        kids = element.get("/K")
+        kids = kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
+        for kid in kids:
+            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                found.append(kid)
+                todo.append(kid)
+    return found
 
 
 def test_english_pages_show_none_of_the_warning_red(built_all):

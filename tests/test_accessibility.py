@@ -1,0 +1,172 @@
+"""What a screen reader user and a search meet, read by poppler (not by our code): every word
+whole, FAQ questions as headings, headings and bullet lines that never end on one word."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from brochure.editions import Edition, load_editions
+from brochure.render import keep_last_words
+from tests.conftest import CONTENT
+
+#: Which content fields each document prints (the city paragraphs: only the edition's own city
+#: in a city tri-fold). Fields not listed are not printed: file names, language codes, and the
+#: draft marks (checked in test_editions).
+PRINTED = {
+    "trifold": (".program.name", ".program.region", ".trifold.", ".closing", ".cities."),
+    "faq": (".program.name", ".program.region", ".faq.", ".closing"),
+    "wallet-card": (".card.",),
+}
+
+
+def text_fields(value: object, path: str = "") -> list[tuple[str, str]]:
+    """Every string of the content, with its field path (.trifold.cover.headline)."""
+    if isinstance(value, str):
+        return [(path, value)]
+    if hasattr(type(value), "model_fields"):
+        return [
+            found
+            for name in type(value).model_fields
+            for found in text_fields(getattr(value, name), f"{path}.{name}")
+        ]
+    if isinstance(value, dict):
+        return [found for k, v in value.items() for found in text_fields(v, f"{path}.{k}")]
+    if isinstance(value, list | tuple):
+        return [found for i, v in enumerate(value) for found in text_fields(v, f"{path}[{i}]")]
+    return []
+
+
+def printed_fields(edition: Edition, document: str) -> list[tuple[str, str]]:
+    found = []
+    for path, text in text_fields(edition.content):
+        if not path.startswith(PRINTED[document]):
+            continue
+        if edition.city and path.startswith(".cities.") and f".cities.{edition.city}." not in path:
+            continue
+        if edition.city and path.endswith("cities_heading"):
+            continue  # a city tri-fold names its city instead
+        found.append((path, text))
+    return found
+
+
+def flat(text: str) -> str:
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
+def raw_text(path: Path) -> str:
+    """The text in the order it is drawn, as poppler reads it, without joining words a line
+    break split (`pdftotext` alone would join "treat-" and "ment"; a screen reader does not)."""
+    result = subprocess.run(
+        ["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True
+    )
+    return flat(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def editions() -> dict[str, Edition]:
+    return {edition.name: edition for edition in load_editions(CONTENT)}
+
+
+def test_every_word_of_the_content_comes_back_whole(built_all, editions):
+    checked = 0
+    for result in built_all:
+        if result.document not in PRINTED:
+            continue
+        text = raw_text(result.path)
+        for field_path, words in printed_fields(editions[result.edition], result.document):
+            assert flat(words) in text, (result.edition, result.document, field_path)
+            checked += 1
+    assert checked > 500, checked
+
+
+# --- the structure tree, as poppler reads it -----------------------------------------------
+
+
+@dataclass
+class Node:
+    """One structure element from `pdfinfo -struct-text`: its type, its text lines, its kids."""
+
+    kind: str
+    lines: list[str] = field(default_factory=list)
+    kids: list[Node] = field(default_factory=list)
+
+    def walk(self):
+        yield self
+        for kid in self.kids:
+            yield from kid.walk()
+
+    def text_lines(self) -> list[str]:
+        """Its text, one entry per line as laid out (each Span is one line of a block)."""
+        return self.lines + [line for kid in self.kids for line in kid.text_lines()]
+
+
+def structure(path: Path) -> Node:
+    output = subprocess.run(
+        ["pdfinfo", "-struct-text", str(path)], capture_output=True, text=True, check=True
+    ).stdout
+    root = Node("root")
+    stack: list[tuple[int, Node]] = [(-1, root)]
+    for line in output.splitlines():
+        depth = len(line) - len(line.lstrip(" "))
+        item = line.strip()
+        while stack[-1][0] >= depth:
+            stack.pop()
+        parent = stack[-1][1]
+        if item.startswith('"'):
+            parent.lines.append(item[1:-1])
+        elif item:
+            node = Node(item.split(" ")[0])
+            parent.kids.append(node)
+            stack.append((depth, node))
+    return root
+
+
+def test_faq_questions_are_headings(built_all, editions):
+    checked = 0
+    for result in built_all:
+        if result.document != "faq":
+            continue
+        headings = [
+            flat(" ".join(node.text_lines()))
+            for node in structure(result.path).walk()
+            if node.kind == "H2"
+        ]
+        questions = [flat(item.question) for item in editions[result.edition].content.faq.items]
+        assert headings == questions, result.edition
+        checked += 1
+    assert checked == 3
+
+
+def test_headings_and_bullet_lines_never_end_with_one_word(built_all):
+    """A heading or bullet that wraps keeps at least two words on its last line."""
+    wrapped = 0
+    for result in built_all:
+        if result.document == "wallet-card-sheet":
+            continue
+        for node in structure(result.path).walk():
+            if not re.fullmatch(r"H\d?|LBody", node.kind):
+                continue
+            lines = [flat(line) for line in node.text_lines() if flat(line)]
+            if len(lines) < 2:
+                continue
+            wrapped += 1
+            assert len(lines[-1].split()) >= 2, (result.edition, result.document, lines)
+    assert wrapped > 20, wrapped
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Can I come back?", "Can I come\u00a0back?"),
+        ("Two words", "Two words"),
+        ("One", "One"),
+        ("回到治疗", "回到治疗"),
+    ],
+)
+def test_keep_last_words_ties_the_last_two(text, expected):
+    assert keep_last_words(text) == expected
