@@ -170,3 +170,22 @@ def test_headings_and_bullet_lines_never_end_with_one_word(built_all):
 )
 def test_keep_last_words_ties_the_last_two(text, expected):
     assert keep_last_words(text) == expected
+
+
+def test_faq_lines_run_about_60_to_70_characters(built_all):
+    """Lines of 80+ characters are hard to follow back to the next line's start."""
+    checked = 0
+    for result in built_all:
+        if result.document != "faq":
+            continue
+        (main,) = [node for node in structure(result.path).walk() if node.kind == "Part"]
+        full_lines = [
+            len(flat(line))
+            for node in main.walk()
+            if node.kind == "P"
+            for line in node.text_lines()[:-1]  # a paragraph's last line may be short
+        ]
+        assert len(full_lines) >= 5, (result.edition, full_lines)
+        assert max(full_lines) <= 72 and min(full_lines) >= 50, (result.edition, full_lines)
+        checked += 1
+    assert checked == 3
