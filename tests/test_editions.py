@@ -15,11 +15,11 @@ from pypdf import PdfReader
 
 from brochure.cli import main
 from brochure.content import load_content
-from brochure.documents import DOCUMENTS
+from brochure.documents import DOCUMENTS, Profile
 from brochure.editions import load_editions
 from brochure.errors import BrochureError
 from brochure.paths import PROJECT_ROOT
-from tests.conftest import edit
+from tests.conftest import build_into, edit
 from tests.pdfread import colour_mask, count_colour, page_texts, printed_runs, render, text_boxes
 
 BAND = "DRAFT TRANSLATION – DO NOT HAND OUT"
@@ -128,8 +128,20 @@ class Box:
 ALL_EDGES = frozenset({"left", "top", "right", "bottom"})
 
 
-def boxes_of(document: str, page: int) -> list[Box]:
-    """Every box of one page of a document, from the geometry brochure declares."""
+def boxes_of(document: str, page: int, bleed: float = 0) -> list[Box]:
+    """Every box of one page of a document, from the geometry brochure declares; BLEED (points)
+    moves them in from the page's edge to the trim, as on a press file."""
+    if bleed:
+        return [
+            replace(
+                b,
+                left=b.left + bleed,
+                top=b.top + bleed,
+                right=b.right + bleed,
+                bottom=b.bottom + bleed,
+            )
+            for b in boxes_of(document, page)
+        ]
     spec = DOCUMENTS[document]
     if spec.panels:
         width = spec.width_in * 72
@@ -150,11 +162,11 @@ def boxes_of(document: str, page: int) -> list[Box]:
     return [Box("page", 0, 0, *spec.size_pt, ALL_EDGES)]
 
 
-def band_in(image, box: Box) -> tuple[int, int, int, int]:
+def band_in(image, box: Box, colour: tuple[int, int, int] = WARNING_RED) -> tuple:
     """The band's extent inside BOX (page pixels): at least 5 pt of the warning red across
     most of the box's width, with light letters on it."""
     crop = image.crop(box.pixels())
-    mask = colour_mask(crop, WARNING_RED)
+    mask = colour_mask(crop, colour)
     red = mask.histogram()[255]
     assert red >= 0.5 * crop.width * 5 * PT, (box.where, "no band", red)
     left, top, right, bottom = mask.getbbox()
@@ -225,6 +237,27 @@ def test_every_box_of_every_draft_page_shows_the_mark_inside_the_safe_area(built
     # tri-fold: 6 panels; FAQ: 1 page; card: 2 faces; sheet: 20 cards (per language), and
     # 6 panels for each city tri-fold.
     assert boxes_checked == 2 * (6 + 1 + 2 + 20) + 2 * len(CITIES) * 6
+
+
+def test_press_draft_marks_stay_inside_the_trim(tmp_path, content):
+    """A print shop's file of a draft (a proof, say): the band sits 0.25 in inside the trim,
+    so a cut that wanders never takes it off, and no mark stops at the trim."""
+    bleed = 0.125 * 72
+    results = build_into(tmp_path, profile=Profile("press"), documents=("trifold", "wallet-card"))
+    files = [r for r in results if r.edition == "es"]
+    assert len(files) == 2
+    for result in files:
+        for index in range(len(PdfReader(result.path).pages)):
+            image = render(result.path, index, dpi=DPI)
+            # The band's colour as printed from CMYK: read it beside the band's first letter.
+            left, bottom, _right, top = text_boxes(result.path, index, content.draft_band)[0]
+            media = PdfReader(result.path).pages[index].mediabox  # starts at -bleed
+            x = (left - 2 - float(media.left)) * PT
+            y = (float(media.top) - (top + bottom) / 2) * PT
+            colour = image.convert("RGB").getpixel((round(x), round(y)))
+            assert colour[0] > 120 and colour[1] < 110, colour  # a red, not the paper
+            for box in boxes_of(result.document, index, bleed):
+                assert_inside_safe_area(band_in(image, box, colour), box)
 
 
 def test_draft_band_type_is_at_least_9_pt(built_all, content):
