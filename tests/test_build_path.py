@@ -84,15 +84,15 @@ def build_faq(project: Path, out: Path):
 
 
 CASES = {
-    "png in templates": ('<img src="logo.png" style="width:1in">', "templates/logo.png", "png"),
+    "png in templates": ('<img src="logo.png" style="width:0.4in">', "templates/logo.png", "png"),
     "png beside content.yml": (
-        '<img src="../pictures/logo.png" style="width:1in">',
+        '<img src="../pictures/logo.png" style="width:0.4in">',
         "pictures/logo.png",
         "png",
     ),
-    "svg in templates": ('<img src="logo.svg" style="width:1in">', "templates/logo.svg", "svg"),
+    "svg in templates": ('<img src="logo.svg" style="width:0.4in">', "templates/logo.svg", "svg"),
     "css background": (
-        '<div style="width:1in;height:0.25in;background:url(logo.png)"></div>',
+        '<div style="width:0.4in;height:0.25in;background:url(logo.png)"></div>',
         "templates/logo.png",
         "png",
     ),
@@ -399,7 +399,7 @@ LAUGHS = (
 )
 def test_a_broken_picture_is_one_clear_line(project, tmp_path, name, data, capsys):
     (project / "templates" / name).write_bytes(data)
-    put_in_faq(project, f'<img src="{name}" style="width:1in">')
+    put_in_faq(project, f'<img src="{name}" style="width:0.4in">')
     args = ["check", "faq", "--content", str(project / "content.yml")]
     result = run_brochure(*args, timeout=60)
     assert result.returncode == 1
@@ -470,7 +470,7 @@ def test_a_replaced_picture_rebuilds_every_edition_that_shows_it(tmp_path, worke
     shutil.copy(PROJECT_ROOT / "content.yml", project)
     shutil.copytree(PROJECT_ROOT / "translations", project / "translations")
     shutil.copytree(PROJECT_ROOT / "templates", project / "templates")
-    put_in_faq(project, '<img src="logo.png" style="width:1in">')
+    put_in_faq(project, '<img src="logo.png" style="width:0.4in">')
     picture(project / "templates" / "logo.png", RED)
     out = tmp_path / "out"
     options = BuildOptions.create(
