@@ -211,8 +211,9 @@ def test_sheet_backs_carry_ten_qr_codes(built):
 
 
 def test_sheet_places_cards_with_no_gaps(built):
-    """Each page draws the card face as a form XObject at exactly the Avery 5371 card
-    rectangles (the backs' columns mirrored), read from the content stream's cm and Do."""
+    """Each page draws the card face at exactly the Avery 5371 card rectangles (the backs'
+    columns mirrored), read from the content stream: forms placed with cm and Do, and the
+    face drawn in place (the tagged copy a screen reader reads), clipped to its card."""
     for page_index, corners in ((0, AVERY_FRONTS), (1, AVERY_BACKS)):
         _segments, placed = page_drawing(built["wallet-card-sheet"], page_index)
         assert len(placed) == 10, page_index
