@@ -125,8 +125,10 @@ def test_card_front_has_no_diagnosis_words(built):
         assert word not in front
 
 
-def test_card_qr_code_dials_the_number(built):
-    image = render(built["wallet-card"], 1, dpi=300)
+@pytest.mark.parametrize("edition", ["en", "es", "pt-BR"])
+def test_card_qr_code_dials_the_number(built_all, edition):
+    path = next(b.path for b in built_all if (b.edition, b.document) == (edition, "wallet-card"))
+    image = render(path, 1, dpi=300)
     results = zxingcpp.read_barcodes(image)
     assert [r.text for r in results] == ["tel:+19786999786"]
 
@@ -169,7 +171,7 @@ def _quiet_zone_modules(image, result, side: str) -> float:
             "bottom": (left - reach, bottom + edge, right + reach, bottom + edge + 1),
         }[side]
         outside = box[0] < 0 or box[1] < 0 or box[2] > image.width or box[3] > image.height
-        if outside or image.crop(box).getextrema()[0] < 200:
+        if outside or image.crop(box).getextrema()[0] < 250:  # any ink, however faint
             break
         step += 1
     return (step + 2) / module
