@@ -80,6 +80,11 @@ def impose_cards(
 ) -> bytes:
     """Return a two-page sheet: fronts with cut marks, then backs in mirrored columns."""
     with pikepdf.open(io.BytesIO(card_pdf)) as pdf:
+        if Name.StructTreeRoot not in pdf.Root:
+            raise BrochureError(
+                "wallet-card-sheet: the card is not tagged; the sheet is made from the office "
+                "card (brochure build, not --profile press)"
+            )
         next_key = _next_parent_tree_key(pdf)
         faces = [(pdf.pages[0], layout.front_slots(), True)]
         faces.append((pdf.pages[1], layout.back_slots(), False))

@@ -20,7 +20,8 @@ import pytest
 import zxingcpp
 
 from brochure.editions import load_editions
-from brochure.impose import AVERY_5371
+from brochure.errors import BrochureError
+from brochure.impose import AVERY_5371, impose_cards
 from tests.conftest import CONTENT
 from tests.pdfread import render
 
@@ -258,6 +259,15 @@ def test_sheet_costs_about_one_card(built):
     card = built["wallet-card"].stat().st_size
     sheet = built["wallet-card-sheet"].stat().st_size
     assert sheet < 1.5 * card, (sheet, card)
+
+
+def test_sheet_is_made_only_from_a_tagged_card(built_press):
+    """An untagged card (the press one) cannot become an accessible sheet: said, not crashed."""
+    with pytest.raises(BrochureError, match="the card is not tagged"):
+        impose_cards(built_press["wallet-card"].read_bytes())
+
+
+# --- helpers ---------------------------------------------------------------------------------
 
 
 def _marked(page: pikepdf.Page) -> dict:
