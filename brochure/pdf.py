@@ -129,17 +129,16 @@ class Renderer:
         try:
             with report.capture():
                 return document.write_pdf(
-                    pdf_variant=variant, pdf_identifier=True, finisher=_finisher(duplex, report)
+                    pdf_variant=variant, pdf_identifier=True, finisher=_finisher(duplex)
                 )
         finally:
             if previous is None:
                 del os.environ["SOURCE_DATE_EPOCH"]
 
 
-def _finisher(duplex: str, report: Report) -> Any:
+def _finisher(duplex: str) -> Any:
     """Ask the print dialog for the right duplex and 100 % scale; make the bytes repeatable;
-    put each picture's box where the picture is, and note pictures a screen reader cannot
-    describe."""
+    put each picture's box where the picture is."""
     import pydyf
 
     def finish(document: Any, pdf: Any) -> None:
@@ -148,14 +147,14 @@ def _finisher(duplex: str, report: Report) -> Any:
         prefs["PrintScaling"] = "/None"
         prefs["Duplex"] = f"/{duplex}"
         pdf.catalog["ViewerPreferences"] = prefs
-        report.figures_without_alt += _fix_figures(document, pdf)
+        _fix_figure_boxes(document, pdf)
         _fix_document_id(pdf)
 
     return finish
 
 
-def _fix_figures(document: Any, pdf: Any) -> list[int]:
-    """Move every tagged Figure's /BBox into PDF points; return the pages of those with no /Alt.
+def _fix_figure_boxes(document: Any, pdf: Any) -> None:
+    """Move every tagged Figure's /BBox into PDF points.
 
     WeasyPrint 70 writes the box in CSS pixels from the page's top-left corner (layout
     coordinates), so on the card the QR code's box came out 4/3 too big, upside down and
@@ -167,22 +166,18 @@ def _fix_figures(document: Any, pdf: Any) -> list[int]:
 
     scale = 0.75  # 72 pt per inch / 96 CSS px per inch; write_pdf is called with zoom 1
     pages = list(pdf.page_references)
-    no_alt = []
     for obj in pdf.objects:
         if not isinstance(obj, pydyf.Dictionary) or obj.get("S") != "/Figure":
             continue
-        number = pages.index(obj["Pg"]) if obj.get("Pg") in pages else -1
-        if not obj.get("Alt") and not obj.get("ActualText"):
-            no_alt.append(number + 1)
         layout = obj.get("A")
-        if number < 0 or not isinstance(layout, pydyf.Dictionary) or "BBox" not in layout:
+        if obj.get("Pg") not in pages or "BBox" not in (layout or {}):
             continue
+        number = pages.index(obj["Pg"])
         height = document.pages[number].height * scale
         x1, y1, x2, y2 = (float(v) for v in layout["BBox"])
         layout["BBox"] = pydyf.Array(
             round(v, 3) for v in (x1 * scale, height - y2 * scale, x2 * scale, height - y1 * scale)
         )
-    return no_alt
 
 
 def _fix_document_id(pdf: Any) -> None:
@@ -211,8 +206,6 @@ class Report:
     source: str
     fetched: Fetched = field(default_factory=Fetched)
     records: list[tuple[logging.LogRecord, str | None]] = field(default_factory=list)
-    #: Page numbers of pictures tagged with no text description (found when the PDF is made).
-    figures_without_alt: list[int] = field(default_factory=list)
 
     @contextmanager
     def capture(self) -> Iterator[None]:
@@ -227,11 +220,6 @@ class Report:
     def errors(self) -> list[str]:
         """Every problem that would make the printed page differ from the template's intent."""
         out = [f"{self.source}: {self._where(url)}: {why}" for url, why in self.fetched.refused]
-        out += [
-            f"{self.source}: a picture on page {page} has no text description for screen "
-            'readers; give its <img> an alt="..." (an inline <svg>, a <title>)'
-            for page in self.figures_without_alt
-        ]
         for record, source in self.records:
             message = record.getMessage()
             if message.startswith("Ignored `"):
