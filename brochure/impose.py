@@ -1,8 +1,15 @@
 """Impose the wallet card 10-up on US Letter for Avery 5371/8371 card stock.
 
-The card is laid out once. Each face becomes a PDF form XObject that the sheet draws ten times,
-so the sheet costs about one card, not ten, and the file stays small (pikepdf's public
-Page.as_form_xobject and add_resource do the placing).
+The card is laid out once. The sheet is the card's own PDF with its two pages enlarged to
+Letter, so it keeps the card's tags, language, title and PDF/UA identification, and a screen
+reader reads it as one card: the front (page 1), then the back (page 2), each once.
+
+On each page the first card (top left on the fronts, behind it on the backs) is the card
+page's own content, tagged, and its links are the card's links. The other nine are a form
+XObject of the same face with the tags taken out, drawn nine times as artifacts (decoration
+a screen reader skips), so the sheet costs about one card, not ten. Their links belong to the
+first card's Link element, so every number on the sheet stays tappable but is read once. The
+cut marks are artifacts too.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name
 
 from brochure.documents import PT_PER_IN
+from brochure.errors import BrochureError
 
 
 @dataclass(frozen=True)
@@ -62,76 +70,241 @@ class SheetLayout:
 
 AVERY_5371 = SheetLayout()
 
+#: Marked-content operators: the untagged copy of a face drops them all, so no tagged content
+#: sits inside the artifact that draws it (PDF/UA forbids that nesting).
+MARKED_CONTENT = {"BDC", "BMC", "EMC", "MP", "DP"}
+
 
 def impose_cards(
     card_pdf: bytes, duplex: str = "DuplexFlipLongEdge", layout: SheetLayout = AVERY_5371
 ) -> bytes:
     """Return a two-page sheet: fronts with cut marks, then backs in mirrored columns."""
-    with pikepdf.open(io.BytesIO(card_pdf)) as card:
-        sheet = pikepdf.new()
-        faces = [(card.pages[0], layout.front_slots(), True)]
-        faces.append((card.pages[1], layout.back_slots(), False))
+    with pikepdf.open(io.BytesIO(card_pdf)) as pdf:
+        if Name.StructTreeRoot not in pdf.Root:
+            raise BrochureError(
+                "wallet-card-sheet: the card is not tagged; the sheet is made from the office "
+                "card (brochure build, not --profile press)"
+            )
+        next_key = _next_parent_tree_key(pdf)
+        faces = [(pdf.pages[0], layout.front_slots(), True)]
+        faces.append((pdf.pages[1], layout.back_slots(), False))
         for face, slots, with_marks in faces:
-            page = sheet.add_blank_page(page_size=(layout.sheet_w, layout.sheet_h))
-            form = sheet.copy_foreign(face.as_form_xobject())
-            name = page.add_resource(form, Name.XObject, Name.Card)
-            ops = [f"q 1 0 0 1 {x:.3f} {y:.3f} cm {name} Do Q" for x, y in slots]
-            if with_marks:
-                ops.append(_marks(layout))
-            page.obj.Contents = sheet.make_stream("\n".join(ops).encode("ascii"))
-            _copy_links(face, page, slots, sheet)
-        _copy_document_info(card, sheet, duplex)
+            _check_card_page(face, layout)
+            _move_structure(pdf, face, slots[0])
+            next_key = _place_links(pdf, face, slots, next_key)
+            _place_faces(pdf, face, slots, layout, with_marks)
+        pdf.Root.StructTreeRoot.ParentTreeNextKey = next_key
+        _move_destinations(pdf, faces)
+        _document_info(pdf, duplex)
         out = io.BytesIO()
-        sheet.save(out, deterministic_id=True, compress_streams=True)
+        pdf.save(
+            out,
+            deterministic_id=True,
+            compress_streams=True,
+            # The 20 links and their structure are small objects: one compressed stream.
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+            min_version="1.7",
+        )
     return out.getvalue()
 
 
-def _copy_links(
-    face: pikepdf.Page, sheet_page: pikepdf.Page, slots: list, sheet: pikepdf.Pdf
+def _check_card_page(face: pikepdf.Page, layout: SheetLayout) -> None:
+    """The card's page must start at (0, 0) and be one card: the sheet draws it as it is."""
+    box = [float(v) for v in face.obj.MediaBox]
+    if box != [0.0, 0.0, layout.card_w, layout.card_h]:
+        raise BrochureError(
+            f"wallet-card-sheet: the card page is {box[2] - box[0]:.1f} x {box[3] - box[1]:.1f} "
+            f"pt; the sheet can only place {layout.card_w:.0f} x {layout.card_h:.0f} pt cards"
+        )
+
+
+def _place_faces(
+    pdf: pikepdf.Pdf,
+    face: pikepdf.Page,
+    slots: list[tuple[float, float]],
+    layout: SheetLayout,
+    with_marks: bool,
 ) -> None:
-    """The card's tel: links, once per card, so the number stays tappable on screen."""
-    links = [
-        a
-        for a in face.obj.get(Name.Annots, [])
-        if a.get(Name.Subtype) == Name.Link and a.get(Name.A, {}).get(Name.S) == Name.URI
+    """Make FACE's page the sheet: its own tagged content in the first slot, clipped to the
+    card as a form would be; an untagged copy as an artifact in the other nine."""
+    tagged = b"\n".join(part.read_bytes() for part in _as_list(face.obj.Contents))
+    untagged = [
+        op
+        for op in pikepdf.parse_content_stream(face)
+        if isinstance(op, pikepdf.ContentStreamInlineImage)
+        or str(op.operator) not in MARKED_CONTENT
     ]
+    copy = pdf.make_stream(
+        pikepdf.unparse_content_stream(untagged),
+        Type=Name.XObject,
+        Subtype=Name.Form,
+        BBox=Array([0, 0, layout.card_w, layout.card_h]),
+        Resources=face.obj.Resources,
+    )
+    # The card's resources are shared by both card pages; each sheet page gets its own
+    # dictionary naming its copy, so no form lists itself among its own resources.
+    resources = Dictionary({key: value for key, value in face.obj.Resources.items()})
+    resources.XObject = Dictionary()
+    face.obj.Resources = resources
+    name = face.add_resource(copy, Name.XObject, Name.Card)
+    x, y = slots[0]
+    clip = f"0 0 {layout.card_w:.3f} {layout.card_h:.3f} re W n"
+    ops = [f"q 1 0 0 1 {x:.3f} {y:.3f} cm {clip}".encode(), tagged, b"Q"]
+    ops += [
+        f"/Artifact BMC q 1 0 0 1 {x:.3f} {y:.3f} cm {name} Do Q EMC".encode() for x, y in slots[1:]
+    ]
+    if with_marks:
+        ops.append(_marks(layout).encode("ascii"))
+    face.obj.Contents = pdf.make_stream(b"\n".join(ops))
+    face.obj.MediaBox = Array([0, 0, layout.sheet_w, layout.sheet_h])
+    for box in (Name.CropBox, Name.TrimBox, Name.BleedBox, Name.ArtBox):
+        if box in face.obj:
+            del face.obj[box]
+
+
+def _move_structure(pdf: pikepdf.Pdf, face: pikepdf.Page, offset: tuple[float, float]) -> None:
+    """Layout boxes of the face's structure elements (the QR code's Figure) move with the
+    first card, so they still outline what they describe."""
+    dx, dy = offset
+    for element in _struct_elements(pdf.Root.StructTreeRoot):
+        if element.get(Name.Pg) is None or element.Pg.objgen != face.obj.objgen:
+            continue
+        for attribute in _as_list(element.get(Name.A)):
+            if isinstance(attribute, Dictionary) and Name.BBox in attribute:
+                x1, y1, x2, y2 = (float(v) for v in attribute.BBox)
+                attribute.BBox = Array([round(v, 3) for v in (x1 + dx, y1 + dy, x2 + dx, y2 + dy)])
+
+
+def _struct_elements(node: pikepdf.Object) -> list[Dictionary]:
+    """Every structure element under NODE, parents first."""
+    found = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Array):
+            stack.extend(reversed(list(item)))
+        elif isinstance(item, Dictionary) and item.get(Name.Type) not in (Name.MCR, Name.OBJR):
+            if item.get(Name.Type) == Name.StructElem:
+                found.append(item)
+            if Name.K in item:
+                stack.append(item.K)
+    return found
+
+
+def _place_links(
+    pdf: pikepdf.Pdf, face: pikepdf.Page, slots: list[tuple[float, float]], next_key: int
+) -> int:
+    """The card's links move to the first card; each other card gets a copy that belongs to
+    the same Link element (one link, drawn ten times), so a screen reader announces it once.
+    Every link keeps the card's description (/Contents). Returns the next free parent key."""
+    parent_tree = pdf.Root.StructTreeRoot.ParentTree
     annotations = Array()
-    for x, y in slots:
-        for link in links:
-            left, bottom, right, top = (float(v) for v in link.Rect)
-            annotations.append(
-                sheet.make_indirect(
-                    Dictionary(
-                        Type=Name.Annot,
-                        Subtype=Name.Link,
-                        Rect=Array(
-                            [round(v, 3) for v in (left + x, bottom + y, right + x, top + y)]
-                        ),
-                        Border=Array([0, 0, 0]),
-                        A=Dictionary(S=Name.URI, URI=pikepdf.String(str(link.A.URI))),
-                    )
+    for link in face.obj.get(Name.Annots, []):
+        if link.get(Name.Subtype) != Name.Link:
+            annotations.append(link)
+            continue
+        element = _parent_of(parent_tree, int(link.StructParent))
+        uri = str(link.A.URI)
+        description = str(link.get(Name.Contents, uri))
+        link.Contents = pikepdf.String(description)
+        left, bottom, right, top = (float(v) for v in link.Rect)
+        (x0, y0), rest = slots[0], slots[1:]
+        link.Rect = _moved(left, bottom, right, top, x0, y0)
+        annotations.append(link)
+        references = []
+        for x, y in rest:
+            copy = pdf.make_indirect(
+                Dictionary(
+                    Type=Name.Annot,
+                    Subtype=Name.Link,
+                    Rect=_moved(left, bottom, right, top, x, y),
+                    BS=Dictionary(W=0),
+                    A=Dictionary(Type=Name.Action, S=Name.URI, URI=pikepdf.String(uri)),
+                    Contents=pikepdf.String(description),
+                    StructParent=next_key,
                 )
             )
-    if annotations:
-        sheet_page.obj.Annots = annotations
+            parent_tree.Nums.extend([next_key, element])
+            next_key += 1
+            annotations.append(copy)
+            references.append(Dictionary(Type=Name.OBJR, Obj=copy, Pg=face.obj))
+        kids = _as_list(element.K)
+        objr_end = max((i + 1 for i, k in enumerate(kids) if _is_objr(k)), default=0)
+        element.K = Array([*kids[:objr_end], *references, *kids[objr_end:]])
+    face.obj.Annots = annotations
+    return next_key
 
 
-def _copy_document_info(card: pikepdf.Pdf, sheet: pikepdf.Pdf, duplex: str) -> None:
-    """Title, dates, language and print preferences carry over from the card."""
-    for key, value in card.docinfo.items():
-        if key != "/Producer":
-            sheet.docinfo[key] = pikepdf.String(str(value))
-    sheet.docinfo[Name.Producer] = pikepdf.String("brochure (pikepdf)")
-    if Name.Lang in card.Root:
-        sheet.Root.Lang = pikepdf.String(str(card.Root.Lang))
-    sheet.Root.ViewerPreferences = Dictionary(
+def _moved(left: float, bottom: float, right: float, top: float, x: float, y: float) -> Array:
+    """A link rectangle moved by (x, y), written lower-left corner first."""
+    return Array(
+        [
+            round(v, 3)
+            for v in (
+                min(left, right) + x,
+                min(bottom, top) + y,
+                max(left, right) + x,
+                max(bottom, top) + y,
+            )
+        ]
+    )
+
+
+def _as_list(value: pikepdf.Object | None) -> list:
+    """A PDF value that may be one item or an array of them, as a list."""
+    if value is None:
+        return []
+    return list(value) if isinstance(value, Array) else [value]
+
+
+def _is_objr(kid: pikepdf.Object) -> bool:
+    return isinstance(kid, Dictionary) and kid.get(Name.Type) == Name.OBJR
+
+
+def _parent_of(parent_tree: Dictionary, key: int) -> Dictionary:
+    """The structure element a /StructParent key names (WeasyPrint writes one flat /Nums)."""
+    nums = parent_tree.Nums
+    for index in range(0, len(nums), 2):
+        if int(nums[index]) == key:
+            return nums[index + 1]
+    raise BrochureError(
+        f"wallet-card-sheet: a link on the card is not in its structure (key {key}), so the "
+        "sheet cannot tag its copies; the card PDF is not what WeasyPrint 70 writes"
+    )
+
+
+def _next_parent_tree_key(pdf: pikepdf.Pdf) -> int:
+    nums = pdf.Root.StructTreeRoot.ParentTree.Nums
+    return max(int(nums[i]) for i in range(0, len(nums), 2)) + 1
+
+
+def _move_destinations(pdf: pikepdf.Pdf, faces: list) -> None:
+    """Named places on a face (the card's section ids) point at the first card."""
+    dests = pdf.Root.get(Name.Names, {}).get(Name.Dests, {}).get(Name.Names, [])
+    offsets = {face.obj.objgen: slots[0] for face, slots, _ in faces}
+    for index in range(1, len(dests), 2):
+        dest = dests[index]
+        if len(dest) == 5 and dest[1] == Name.XYZ and dest[0].objgen in offsets:
+            x, y = offsets[dest[0].objgen]
+            dest[2], dest[3] = float(dest[2]) + x, float(dest[3]) + y
+
+
+def _document_info(pdf: pikepdf.Pdf, duplex: str) -> None:
+    """Say who made the sheet and how to print it; the card's title, language and PDF/UA
+    identification stay, and the XMP metadata is kept in step with the document info."""
+    with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
+        meta["pdf:Producer"] = "brochure (pikepdf)"
+        meta["pdfuaid:part"] = "1"
+        meta["dc:title"] = str(pdf.docinfo.get(Name.Title, ""))
+    pdf.Root.ViewerPreferences = Dictionary(
         Duplex=Name("/" + duplex), PrintScaling=Name("/None"), DisplayDocTitle=True
     )
 
 
 def _marks(layout: SheetLayout) -> str:
-    """Hairline black cut marks (0.5 pt), drawn in the margins only."""
-    ops = ["q 0 G 0.5 w"]
+    """Hairline black cut marks (0.5 pt), drawn in the margins only: printer's marks, so
+    artifacts of the page, not content."""
+    ops = ["/Artifact <</Type /Page>> BDC q 0 G 0.5 w"]
     ops += [f"{x1:.3f} {y1:.3f} m {x2:.3f} {y2:.3f} l S" for x1, y1, x2, y2 in layout.cut_lines()]
-    ops.append("Q")
+    ops.append("Q EMC")
     return "\n".join(ops)

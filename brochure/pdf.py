@@ -140,7 +140,8 @@ class Renderer:
 
 
 def _finisher(duplex: str) -> Any:
-    """Ask the print dialog for the right duplex and 100 % scale; make the bytes repeatable."""
+    """Ask the print dialog for the right duplex and 100 % scale; make the bytes repeatable;
+    put each picture's box where the picture is."""
     import pydyf
 
     def finish(document: Any, pdf: Any) -> None:
@@ -149,9 +150,37 @@ def _finisher(duplex: str) -> Any:
         prefs["PrintScaling"] = "/None"
         prefs["Duplex"] = f"/{duplex}"
         pdf.catalog["ViewerPreferences"] = prefs
+        _fix_figure_boxes(document, pdf)
         _fix_document_id(pdf)
 
     return finish
+
+
+def _fix_figure_boxes(document: Any, pdf: Any) -> None:
+    """Move every tagged Figure's /BBox into PDF points.
+
+    WeasyPrint 70 writes the box in CSS pixels from the page's top-left corner (layout
+    coordinates), so on the card the QR code's box came out 4/3 too big, upside down and
+    partly off the card. A PDF /BBox is in points from the bottom left; the page is drawn
+    with the matrix [0.75 0 0 -0.75 0 height] (see weasyprint.pdf.generate_pdf), so the same
+    matrix converts the box.
+    """
+    import pydyf
+
+    scale = 0.75  # 72 pt per inch / 96 CSS px per inch; write_pdf is called with zoom 1
+    pages = list(pdf.page_references)
+    for obj in pdf.objects:
+        if not isinstance(obj, pydyf.Dictionary) or obj.get("S") != "/Figure":
+            continue
+        layout = obj.get("A")
+        if obj.get("Pg") not in pages or "BBox" not in (layout or {}):
+            continue
+        number = pages.index(obj["Pg"])
+        height = document.pages[number].height * scale
+        x1, y1, x2, y2 = (float(v) for v in layout["BBox"])
+        layout["BBox"] = pydyf.Array(
+            round(v, 3) for v in (x1 * scale, height - y2 * scale, x2 * scale, height - y1 * scale)
+        )
 
 
 def _fix_document_id(pdf: Any) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from brochure import fonts
@@ -84,7 +85,11 @@ class JobResult:
 
 
 def template_context(edition: Edition, spec: DocumentSpec, profile: Profile) -> dict:
-    """What a template can use: the words, the edition, the document's geometry, the QR code."""
+    """What a template can use: the words, the edition, the document's geometry, the QR code.
+
+    `qr_svg(description)` draws the QR code; the template words its description (the SVG's
+    <title>, which becomes the PDF Figure's /Alt that a screen reader speaks).
+    """
     content = edition.content
     city = content.cities[edition.city] if edition.city else None
     return {
@@ -94,7 +99,7 @@ def template_context(edition: Edition, spec: DocumentSpec, profile: Profile) -> 
         "cities": [city] if city else list(content.cities.values()),
         "profile": profile,
         "document": spec,
-        "qr_svg": qr_svg(content.program.phone_tel, profile.qr_ink),
+        "qr_svg": partial(qr_svg, content.program.phone_tel, profile.qr_ink),
         "cmyk_profile_url": cmyk_profile().as_uri() if profile.colour_profile else None,
     }
 

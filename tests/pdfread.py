@@ -128,9 +128,12 @@ def page_drawing(path: Path, page_index: int) -> tuple[list, list]:
     - stroked straight segments (x1, y1, x2, y2), from m, l, h and re paths painted with
       S, s, B, B*, b or b* (filled-only paths are left out; a curve is taken as its chord);
     - form XObjects drawn with Do: (name, (left, bottom, right, top)), the form's /BBox
-      carried through its /Matrix and the current transformation.
+      carried through its /Matrix and the current transformation;
+    - artwork drawn in place under a clipping path, as a form is clipped to its box (the
+      tagged first card of a card sheet): ("clip", the clipping path's bounds).
 
-    Form XObjects are not entered: their drawing is their own (the card art on a card sheet).
+    Neither is entered: their drawing is their own (the card art on a card sheet), so what is
+    drawn while such a clip is in force is left out, up to the Q that ends it.
     """
     from pypdf.generic import ContentStream
 
@@ -140,6 +143,8 @@ def page_drawing(path: Path, page_index: int) -> tuple[list, list]:
     ctm, stack = IDENTITY, []
     segments, pending, placements = [], [], []
     start = current = None
+    clipping = False  # W or W* seen: the path being built becomes the clip when painted
+    clip_depth = None  # the q depth at which the outermost clip was set, while it holds
     for operands, op in ContentStream(page.get_contents(), reader).operations:
         values = (
             [float(v) for v in operands]
@@ -150,6 +155,10 @@ def page_drawing(path: Path, page_index: int) -> tuple[list, list]:
             stack.append(ctm)
         elif op == b"Q":
             ctm = stack.pop()
+            if clip_depth is not None and len(stack) < clip_depth:
+                clip_depth = None
+        elif op in (b"W", b"W*"):
+            clipping = True
         elif op == b"cm":
             ctm = _then(tuple(values), ctm)
         elif op == b"m":
@@ -168,10 +177,15 @@ def page_drawing(path: Path, page_index: int) -> tuple[list, list]:
         elif op in (b"S", b"s", b"B", b"B*", b"b", b"b*", b"f", b"F", b"f*", b"n"):
             if op in (b"s", b"b", b"b*") and start is not None and current != start:
                 pending.append((*current, *start))
-            if op in (b"S", b"s", b"B", b"B*", b"b", b"b*"):
+            if op in (b"S", b"s", b"B", b"B*", b"b", b"b*") and clip_depth is None:
                 segments += pending
-            pending, start, current = [], None, None
-        elif op == b"Do":
+            if clipping and clip_depth is None and pending:
+                xs = [v for seg in pending for v in seg[0::2]]
+                ys = [v for seg in pending for v in seg[1::2]]
+                placements.append(("clip", (min(xs), min(ys), max(xs), max(ys))))
+                clip_depth = len(stack)
+            pending, start, current, clipping = [], None, None, False
+        elif op == b"Do" and clip_depth is None:
             name = str(operands[0])
             form = xobjects[name].get_object()
             matrix = _then(tuple(float(v) for v in form.get("/Matrix", IDENTITY)), ctm)

@@ -125,8 +125,10 @@ def test_card_front_has_no_diagnosis_words(built):
         assert word not in front
 
 
-def test_card_qr_code_dials_the_number(built):
-    image = render(built["wallet-card"], 1, dpi=300)
+@pytest.mark.parametrize("edition", ["en", "es", "pt-BR"])
+def test_card_qr_code_dials_the_number(built_all, edition):
+    path = next(b.path for b in built_all if (b.edition, b.document) == (edition, "wallet-card"))
+    image = render(path, 1, dpi=300)
     results = zxingcpp.read_barcodes(image)
     assert [r.text for r in results] == ["tel:+19786999786"]
 
@@ -169,7 +171,7 @@ def _quiet_zone_modules(image, result, side: str) -> float:
             "bottom": (left - reach, bottom + edge, right + reach, bottom + edge + 1),
         }[side]
         outside = box[0] < 0 or box[1] < 0 or box[2] > image.width or box[3] > image.height
-        if outside or image.crop(box).getextrema()[0] < 200:
+        if outside or image.crop(box).getextrema()[0] < 250:  # any ink, however faint
             break
         step += 1
     return (step + 2) / module
@@ -211,8 +213,9 @@ def test_sheet_backs_carry_ten_qr_codes(built):
 
 
 def test_sheet_places_cards_with_no_gaps(built):
-    """Each page draws the card face as a form XObject at exactly the Avery 5371 card
-    rectangles (the backs' columns mirrored), read from the content stream's cm and Do."""
+    """Each page draws the card face at exactly the Avery 5371 card rectangles (the backs'
+    columns mirrored), read from the content stream: forms placed with cm and Do, and the
+    face drawn in place (the tagged copy a screen reader reads), clipped to its card."""
     for page_index, corners in ((0, AVERY_FRONTS), (1, AVERY_BACKS)):
         _segments, placed = page_drawing(built["wallet-card-sheet"], page_index)
         assert len(placed) == 10, page_index

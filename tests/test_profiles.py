@@ -69,7 +69,7 @@ def test_card_sheet_is_office_only(built_press):
 # --- identification and colour -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["trifold", "faq", "wallet-card"])
+@pytest.mark.parametrize("name", ["trifold", "faq", "wallet-card", "wallet-card-sheet"])
 def test_office_files_are_pdf_ua_1_and_tagged(built, name):
     reader = PdfReader(built[name])
     root = reader.trailer["/Root"]
