@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -180,3 +181,46 @@ def page_drawing(path: Path, page_index: int) -> tuple[list, list]:
             xs, ys = [p[0] for p in corners], [p[1] for p in corners]
             placements.append((name, (min(xs), min(ys), max(xs), max(ys))))
     return segments, placements
+
+
+# --- colour, read with pikepdf ---------------------------------------------------------------
+
+
+def text_colours(path: Path) -> dict[tuple[int, tuple[float, ...], float], int]:
+    """How many glyphs each page sets in each fill colour and printed size:
+    (page number, fill colour (rounded to 3 places), size in points) -> glyph count.
+    Only the page's own content stream, as WeasyPrint writes text there."""
+    import pikepdf
+
+    counts: dict[tuple[int, tuple[float, ...], float], int] = {}
+    with pikepdf.open(path) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            fonts = page.obj.Resources.get("/Font", {})
+            fill: tuple[float, ...] = (0.0,)
+            ctm, stack, size, font = IDENTITY, [], 0.0, None
+            tm: Matrix = IDENTITY
+            for instruction in pikepdf.parse_content_stream(page.obj):
+                op, args = str(instruction.operator), instruction.operands
+                if op == "q":
+                    stack.append((ctm, fill))
+                elif op == "Q":
+                    ctm, fill = stack.pop()
+                elif op == "cm":
+                    ctm = _then(tuple(float(v) for v in args), ctm)
+                elif op in ("sc", "scn", "k", "rg", "g"):
+                    fill = tuple(round(float(v), 3) for v in args)
+                elif op == "Tf":
+                    font, size = fonts.get(str(args[0])), float(args[1])
+                elif op == "Tm":
+                    tm = tuple(float(v) for v in args)
+                elif op in ("Tj", "TJ"):
+                    strings = args[0] if op == "TJ" else [args[0]]
+                    width = 2 if font is not None and font.get("/Subtype") == "/Type0" else 1
+                    glyphs = sum(
+                        len(bytes(s)) // width for s in strings if isinstance(s, pikepdf.String)
+                    )
+                    matrix = _then(tm, ctm)
+                    printed = round(size * math.hypot(matrix[2], matrix[3]), 1)
+                    key = (number, fill, printed)
+                    counts[key] = counts.get(key, 0) + glyphs
+    return counts
