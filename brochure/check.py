@@ -19,8 +19,9 @@ def check_page_count(spec: DocumentSpec, pages: int) -> None:
         )
 
 
-def check_pdf(spec: DocumentSpec, pdf: bytes, bleed_in: float = 0.0) -> None:
-    """Read the finished bytes back: page count, trim size and bleed must match the spec."""
+def check_pdf(spec: DocumentSpec, pdf: bytes, bleed_in: float = 0.0, slug_in: float = 0.0) -> None:
+    """Read the finished bytes back: page count, trim size and bleed must match the spec (and a
+    proof's paper must leave SLUG_IN around the bleed for its marks)."""
     import pypdfium2
 
     document = pypdfium2.PdfDocument(pdf)
@@ -31,7 +32,7 @@ def check_pdf(spec: DocumentSpec, pdf: bytes, bleed_in: float = 0.0) -> None:
         for number, page in enumerate(document, start=1):
             page_boxes = {
                 "trimbox": (page.get_trimbox(), 0.0),
-                "mediabox": (page.get_mediabox(), bleed),
+                "mediabox": (page.get_mediabox(), bleed + slug_in * 72),
                 "bleedbox": (page.get_bleedbox(), bleed),
             }
             for name, ((left, bottom, right, top), extra) in page_boxes.items():

@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     cli = parser()
     args = cli.parse_args(argv)
     if getattr(args, "proof", False) and not Profile(args.profile).bleed_in:
-        cli.error("--proof goes with --profile press (marks sit in the bleed)")
+        cli.error("--proof goes with --profile press (marks go around the bleed)")
     if getattr(args, "workers", None) is not None and args.workers < 1:
         cli.error("--workers must be 1 or more")
     unknown = [d for d in getattr(args, "documents", []) if d not in DOCUMENTS]

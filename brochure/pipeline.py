@@ -21,6 +21,7 @@ from brochure.editions import Edition
 from brochure.errors import BrochureError
 from brochure.impose import impose_cards
 from brochure.incremental import hash_file
+from brochure.marks import add_proof_marks
 from brochure.paths import cmyk_profile
 from brochure.pdf import Renderer
 from brochure.qr import qr_svg
@@ -137,7 +138,12 @@ class Pipeline:
             pdf, reads = impose_cards(card.pdf, spec.duplex), card.reads
         else:
             pdf, reads = self.lay_out(edition, spec)
-        check_pdf(spec, pdf, 0.0 if spec.made_from else profile.bleed_in)
+            if profile.proof:
+                pdf = add_proof_marks(pdf, spec, profile.bleed_in)
+        if spec.made_from:
+            check_pdf(spec, pdf)
+        else:
+            check_pdf(spec, pdf, profile.bleed_in, profile.slug_in)
         thumbs = tuple(render_thumbnails(pdf)) if self.settings.thumbnails else ()
         return Rendered(edition.name, spec, pdf, time.perf_counter() - start, thumbs, reads)
 
