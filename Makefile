@@ -21,8 +21,8 @@ $(STAMP): pyproject.toml
 system-deps: ## Install the Debian libraries WeasyPrint needs (when run as root)
 	@OPTIONAL="libharfbuzz-subset0 libgs-common" ./scripts/system-deps.sh
 
-test-deps: ## Also install what the tests use when present: poppler-utils, chromium
-	@OPTIONAL="libharfbuzz-subset0 libgs-common poppler-utils chromium" ./scripts/system-deps.sh
+test-deps: ## Also install what the tests use when present: poppler-utils, ghostscript, chromium
+	@OPTIONAL="libharfbuzz-subset0 libgs-common poppler-utils ghostscript chromium" ./scripts/system-deps.sh
 
 install: system-deps $(STAMP) ## Create .venv and install the package with its pinned dependencies
 

@@ -8,6 +8,7 @@ from typing import Any
 from brochure import layoutboxes as boxes
 from brochure.documents import DocumentSpec
 from brochure.errors import BrochureError
+from brochure.inks import PageInk
 
 
 def check_page_count(spec: DocumentSpec, pages: int) -> None:
@@ -45,6 +46,34 @@ def check_pdf(spec: DocumentSpec, pdf: bytes, bleed_in: float = 0.0, slug_in: fl
                     )
     finally:
         document.close()
+
+
+def check_ink(spec: DocumentSpec, pages: list[PageInk], limit: float) -> list[str]:
+    """A file the print shop can print as it is: every colour CMYK, and nowhere more ink than
+    LIMIT per cent (inks.py measures both from the finished bytes)."""
+    problems = []
+    for page in pages:
+        where = f"{spec.name}: page {page.number}"
+        for what in page.problems:
+            if "picture" in what:
+                fix = "save the picture in CMYK, or leave it out of the press files"
+            elif "overprint" in what:
+                fix = "remove the overprint; the shop sets overprint itself"
+            else:
+                fix = (
+                    "use one of the colour tokens (var(--ink), var(--brand), ...), whose "
+                    "CMYK values are in templates/css/profile-press.css, instead of a colour "
+                    "written straight into a stylesheet (like `red` or `#c00`)"
+                )
+            problems.append(f"{where} has {what}, but a press file must be all CMYK; {fix}")
+        if page.coverage > limit:
+            inks = " ".join(f"{v:g}" for v in page.colour)
+            problems.append(
+                f"{where} puts {page.coverage:.0f} % ink on one spot (device-cmyk({inks})), "
+                f"more than the {limit:.0f} % a press can take; make that colour lighter "
+                "in templates/css/profile-press.css or where it is written"
+            )
+    return problems
 
 
 @dataclass

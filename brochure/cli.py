@@ -135,8 +135,13 @@ def run_check(options: BuildOptions) -> int:
     from brochure.build import check
 
     editions, rendered = check(options)
+    limit = options.profile.rules.ink_limit
     for item in rendered:
-        print(f"ok  {item.edition:<18} {item.spec.name:<18} every box fits")
+        ink = ""
+        if item.ink and limit is not None:
+            pages = ", ".join(f"page {n} {c:.0f} %" for n, c in enumerate(item.ink, start=1))
+            ink = f"; most ink on one spot (TAC): {pages} (limit {limit:.0f} %)"
+        print(f"ok  {item.edition:<18} {item.spec.name:<18} every box fits{ink}")
     warn_drafts(editions)
     print(
         f"{options.content}: no problems found in {plural(len(rendered), 'document')}; "

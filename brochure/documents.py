@@ -157,11 +157,14 @@ class ProfileRules:
     colour_profile: bool  # names a CMYK output intent (needs the ICC profile file)
     catalog: bool  # thumbnails and build/index.html for the front desk
     subfolder: str  # under the output folder; "" for the office files
+    #: The most ink at one spot, in per cent (C+M+Y+K): more smears and dries slowly on an
+    #: offset press. None: not measured (office printers manage their own ink).
+    ink_limit: float | None = None
 
 
 RULES = {
     "office": ProfileRules(0.0, "pdf/ua-1", "#000", False, True, ""),
-    "press": ProfileRules(0.125, "pdf/x-4", "device-cmyk(0 0 0 1)", True, False, "press"),
+    "press": ProfileRules(0.125, "pdf/x-4", "device-cmyk(0 0 0 1)", True, False, "press", 300.0),
 }
 
 #: Proofs only: more paper around the bleed, for the crop and fold marks (each side).
