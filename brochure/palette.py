@@ -6,9 +6,10 @@ the teal turned blue and the rust drifted. littleCMS (Pillow's ImageCms) reads t
 the print shop's RIP will use, so we and the shop agree on what each CMYK value looks like.
 
 How, stated once: relative colorimetric (ICC intent 1; paper white is white; no black point
-compensation, which lightened every dark colour by 4-9 L*). A colour the profile maps more than
-GOOD_ENOUGH from its office colour is outside what SWOP ink can print; for it we take the
-nearest printable colour (smallest CIEDE2000, searched through the same profile), and say so.
+compensation, which lightened the dark colours by up to 5.5 L*). A colour the profile maps
+more than GOOD_ENOUGH from its office colour is outside what SWOP ink can print; for it we take
+the nearest printable colour (smallest CIEDE2000, searched through the same profile), and say
+so.
 Body text is printed on the black plate alone (K_ONLY): four inks on 12 pt type halo as soon
 as the plates drift. scripts/press_colours.py writes the result into profile-press.css; the
 tests check the stored values against ImageCms.
