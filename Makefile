@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := all
-.PHONY: all help install system-deps test-deps build test lint format bench update-references clean
+.PHONY: all help install system-deps test-deps build test lint format bench update-references press-colours clean
 
 all: build ## Set up (first time) and build every document into build/
 
@@ -21,8 +21,8 @@ $(STAMP): pyproject.toml
 system-deps: ## Install the Debian libraries WeasyPrint needs (when run as root)
 	@OPTIONAL="libharfbuzz-subset0 libgs-common" ./scripts/system-deps.sh
 
-test-deps: ## Also install what the tests use when present: poppler-utils, chromium
-	@OPTIONAL="libharfbuzz-subset0 libgs-common poppler-utils chromium" ./scripts/system-deps.sh
+test-deps: ## Also install what the tests use when present: poppler-utils, ghostscript, chromium
+	@OPTIONAL="libharfbuzz-subset0 libgs-common poppler-utils ghostscript chromium" ./scripts/system-deps.sh
 
 install: system-deps $(STAMP) ## Create .venv and install the package with its pinned dependencies
 
@@ -47,6 +47,9 @@ bench: install ## Time the build: cold, no-op, one change, per document, against
 
 update-references: install ## After an intended design change: re-render the reference images
 	$(BIN)/pytest -q tests/test_visual.py --update-references
+
+press-colours: install ## After changing a colour in tokens.css: convert the press palette again
+	$(BIN)/python scripts/press_colours.py
 
 clean: ## Remove build output (keeps .venv)
 	rm -rf build tests/output

@@ -8,6 +8,7 @@ from typing import Any
 from brochure import layoutboxes as boxes
 from brochure.documents import DocumentSpec
 from brochure.errors import BrochureError
+from brochure.inks import PageInk
 
 
 def check_page_count(spec: DocumentSpec, pages: int) -> None:
@@ -19,8 +20,9 @@ def check_page_count(spec: DocumentSpec, pages: int) -> None:
         )
 
 
-def check_pdf(spec: DocumentSpec, pdf: bytes, bleed_in: float = 0.0) -> None:
-    """Read the finished bytes back: page count, trim size and bleed must match the spec."""
+def check_pdf(spec: DocumentSpec, pdf: bytes, bleed_in: float = 0.0, slug_in: float = 0.0) -> None:
+    """Read the finished bytes back: page count, trim size and bleed must match the spec (and a
+    proof's paper must leave SLUG_IN around the bleed for its marks)."""
     import pypdfium2
 
     document = pypdfium2.PdfDocument(pdf)
@@ -31,7 +33,7 @@ def check_pdf(spec: DocumentSpec, pdf: bytes, bleed_in: float = 0.0) -> None:
         for number, page in enumerate(document, start=1):
             page_boxes = {
                 "trimbox": (page.get_trimbox(), 0.0),
-                "mediabox": (page.get_mediabox(), bleed),
+                "mediabox": (page.get_mediabox(), bleed + slug_in * 72),
                 "bleedbox": (page.get_bleedbox(), bleed),
             }
             for name, ((left, bottom, right, top), extra) in page_boxes.items():
@@ -44,6 +46,34 @@ def check_pdf(spec: DocumentSpec, pdf: bytes, bleed_in: float = 0.0) -> None:
                     )
     finally:
         document.close()
+
+
+def check_ink(spec: DocumentSpec, pages: list[PageInk], limit: float) -> list[str]:
+    """A file the print shop can print as it is: every colour CMYK, and nowhere more ink than
+    LIMIT per cent (inks.py measures both from the finished bytes)."""
+    problems = []
+    for page in pages:
+        where = f"{spec.name}: page {page.number}"
+        for what in page.problems:
+            if "picture" in what:
+                fix = "save the picture in CMYK, or leave it out of the press files"
+            elif "overprint" in what:
+                fix = "remove the overprint; the shop sets overprint itself"
+            else:
+                fix = (
+                    "use one of the colour tokens (var(--ink), var(--brand), ...), whose "
+                    "CMYK values are in templates/css/profile-press.css, instead of a colour "
+                    "written straight into a stylesheet (like `red` or `#c00`)"
+                )
+            problems.append(f"{where} has {what}, but a press file must be all CMYK; {fix}")
+        if page.coverage > limit:
+            inks = " ".join(f"{v:g}" for v in page.colour)
+            problems.append(
+                f"{where} puts {page.coverage:.0f} % ink on one spot (device-cmyk({inks})), "
+                f"more than the {limit:.0f} % a press can take; make that colour lighter "
+                "in templates/css/profile-press.css or where it is written"
+            )
+    return problems
 
 
 @dataclass

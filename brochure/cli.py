@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     cli = parser()
     args = cli.parse_args(argv)
     if getattr(args, "proof", False) and not Profile(args.profile).bleed_in:
-        cli.error("--proof goes with --profile press (marks sit in the bleed)")
+        cli.error("--proof goes with --profile press (marks go around the bleed)")
     if getattr(args, "workers", None) is not None and args.workers < 1:
         cli.error("--workers must be 1 or more")
     unknown = [d for d in getattr(args, "documents", []) if d not in DOCUMENTS]
@@ -135,8 +135,13 @@ def run_check(options: BuildOptions) -> int:
     from brochure.build import check
 
     editions, rendered = check(options)
+    limit = options.profile.rules.ink_limit
     for item in rendered:
-        print(f"ok  {item.edition:<18} {item.spec.name:<18} every box fits")
+        ink = ""
+        if item.ink and limit is not None:
+            pages = ", ".join(f"page {n} {c:.0f} %" for n, c in enumerate(item.ink, start=1))
+            ink = f"; most ink on one spot (TAC): {pages} (limit {limit:.0f} %)"
+        print(f"ok  {item.edition:<18} {item.spec.name:<18} every box fits{ink}")
     warn_drafts(editions)
     print(
         f"{options.content}: no problems found in {plural(len(rendered), 'document')}; "
@@ -209,7 +214,7 @@ def warn_drafts(editions: list) -> None:
     for language in drafts:
         print(
             f"warning: {language}: translation not yet reviewed by a qualified translator; "
-            "every page carries a DRAFT band. Do not hand it out.",
+            "every panel, card and page is marked DRAFT. Do not hand it out.",
             file=sys.stderr,
         )
 

@@ -157,12 +157,22 @@ class ProfileRules:
     colour_profile: bool  # names a CMYK output intent (needs the ICC profile file)
     catalog: bool  # thumbnails and build/index.html for the front desk
     subfolder: str  # under the output folder; "" for the office files
+    #: The most ink at one spot, in per cent (C+M+Y+K): more smears and dries slowly on an
+    #: offset press. None: not measured (office printers manage their own ink).
+    ink_limit: float | None = None
 
 
 RULES = {
     "office": ProfileRules(0.0, "pdf/ua-1", "#000", False, True, ""),
-    "press": ProfileRules(0.125, "pdf/x-4", "device-cmyk(0 0 0 1)", True, False, "press"),
+    "press": ProfileRules(0.125, "pdf/x-4", "device-cmyk(0 0 0 1)", True, False, "press", 300.0),
 }
+
+#: Proofs only: more paper around the bleed, for the crop and fold marks (each side).
+PROOF_SLUG_IN = 0.375
+#: Marks start this far outside the trim, past the bleed (0.125 in) so no cover colour hides
+#: them, and run MARK_LENGTH_IN outwards (0.25 in: long enough to see and to lay a ruler on).
+MARK_OFFSET_IN = 0.1875
+MARK_LENGTH_IN = 0.25
 
 
 @dataclass(frozen=True)
@@ -170,7 +180,7 @@ class Profile:
     """How a file is made: for the office printer, or for a print shop."""
 
     name: str  # "office" or "press"
-    proof: bool = False  # press only: crop and fold marks, for checking by eye
+    proof: bool = False  # press only: crop and fold marks around the bleed, for checking by eye
 
     @property
     def rules(self) -> ProfileRules:
@@ -179,6 +189,11 @@ class Profile:
     @property
     def bleed_in(self) -> float:
         return self.rules.bleed_in
+
+    @property
+    def slug_in(self) -> float:
+        """Paper around the bleed: room for a proof's marks, none in a file for the shop."""
+        return PROOF_SLUG_IN if self.proof else 0.0
 
     @property
     def pdf_variant(self) -> str:

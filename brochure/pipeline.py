@@ -15,13 +15,15 @@ from pathlib import Path
 
 from brochure import fonts
 from brochure.catalog import render_thumbnails
-from brochure.check import check_fit, check_page_count, check_pdf
+from brochure.check import check_fit, check_ink, check_page_count, check_pdf
 from brochure.content import locate
 from brochure.documents import DOCUMENTS, DocumentSpec, Profile
 from brochure.editions import Edition
 from brochure.errors import BrochureError
 from brochure.impose import impose_cards
 from brochure.incremental import hash_file
+from brochure.inks import measure
+from brochure.marks import add_proof_marks
 from brochure.paths import cmyk_profile
 from brochure.pdf import Renderer
 from brochure.qr import qr_svg
@@ -72,6 +74,8 @@ class Rendered:
     #: Every file the document was made from, with the SHA-256 of what was read: templates,
     #: stylesheets, images, fonts loaded by CSS. The incremental check re-hashes these.
     reads: tuple[tuple[str, str], ...] = ()
+    #: Press files: the most ink at one spot of each page, in per cent (C+M+Y+K).
+    ink: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -142,9 +146,28 @@ class Pipeline:
             pdf, reads = impose_cards(card.pdf, spec.duplex), card.reads
         else:
             pdf, reads = self.lay_out(edition, spec)
-        check_pdf(spec, pdf, 0.0 if spec.made_from else profile.bleed_in)
+            if profile.proof:
+                pdf = add_proof_marks(pdf, spec, profile.bleed_in)
+        if spec.made_from:
+            check_pdf(spec, pdf)
+        else:
+            check_pdf(spec, pdf, profile.bleed_in, profile.slug_in)
+        ink = self.check_ink(edition, spec, pdf)
         thumbs = tuple(render_thumbnails(pdf)) if self.settings.thumbnails else ()
-        return Rendered(edition.name, spec, pdf, time.perf_counter() - start, thumbs, reads)
+        seconds = time.perf_counter() - start
+        return Rendered(edition.name, spec, pdf, seconds, thumbs, reads, ink)
+
+    def check_ink(self, edition: Edition, spec: DocumentSpec, pdf: bytes) -> tuple[float, ...]:
+        """Press files: every colour CMYK, no spot over the ink limit; each page's most ink."""
+        limit = self.settings.profile.rules.ink_limit
+        if limit is None:
+            return ()
+        pages = measure(pdf)
+        problems = check_ink(spec, pages, limit)
+        if problems:
+            label = _label(edition, spec)
+            raise BrochureError([_prefixed(label, spec.name, p) for p in problems])
+        return tuple(page.coverage for page in pages)
 
     def lay_out(self, edition: Edition, spec: DocumentSpec) -> tuple[bytes, tuple]:
         """HTML from the template, pages from WeasyPrint, and every check on the way."""
@@ -164,7 +187,7 @@ class Pipeline:
             pdf = self.renderer.write(document, report, variant, spec.duplex, epoch)
             problems = report.errors() + _glyph_problems(edition, report.missing_glyphs())
         if problems:
-            label = spec.name if edition.name == "en" else f"{edition.name}: {spec.name}"
+            label = _label(edition, spec)
             error = BrochureError([_prefixed(label, spec.name, p) for p in problems])
             error.tried = tuple(report.fetched.local_paths())
             raise error
@@ -212,6 +235,11 @@ def _glyph_problems(edition: Edition, chars: list[str]) -> list[str]:
             for place in places or [edition.sources[-1].name]
         ]
     return problems
+
+
+def _label(edition: Edition, spec: DocumentSpec) -> str:
+    """What messages call a document: its name, with the edition's unless it is English."""
+    return spec.name if edition.name == "en" else f"{edition.name}: {spec.name}"
 
 
 def _prefixed(label: str, document: str, problem: str) -> str:

@@ -2,7 +2,8 @@
 # Make sure the Debian libraries WeasyPrint needs are present.
 #   required: Pango (text layout). Missing and not root: print one line saying what to install.
 #   optional: $OPTIONAL (harfbuzz subsetting makes builds ~1.2x faster; poppler-utils gives the
-#             tests a second, independent PDF reader). Installed when we can, skipped otherwise.
+#             tests a second, independent PDF reader; ghostscript renders the press files' ink
+#             separations for the tests). Installed when we can, skipped otherwise.
 set -u
 REQUIRED="libpango-1.0-0 libpangoft2-1.0-0"
 OPTIONAL="${OPTIONAL:-libharfbuzz-subset0}"

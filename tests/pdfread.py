@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -194,3 +195,130 @@ def page_drawing(path: Path, page_index: int) -> tuple[list, list]:
             xs, ys = [p[0] for p in corners], [p[1] for p in corners]
             placements.append((name, (min(xs), min(ys), max(xs), max(ys))))
     return segments, placements
+
+
+# --- colour, read with pikepdf (not with brochure's own reader, brochure/inks.py) ----------
+
+RGB_OPERATORS = {"rg", "RG", "g", "G"}
+NOT_CMYK_NAMES = {"/DeviceRGB", "/CalRGB", "/DeviceGray", "/CalGray"}
+
+
+def _space_is_cmyk(space, resources) -> bool:
+    """Whether a colour space (a name, maybe listed in RESOURCES, or an array) is CMYK."""
+    import pikepdf
+
+    if isinstance(space, pikepdf.Name):
+        if str(space) in ("/DeviceCMYK", "/Pattern"):
+            return True
+        listed = resources.get("/ColorSpace", {}) if resources is not None else {}
+        return str(space) in listed and _space_is_cmyk(listed[str(space)], None)
+    family = str(space[0])
+    if family == "/ICCBased":
+        return int(space[1].get("/N")) == 4
+    if family == "/Pattern":
+        return len(space) == 1 or _space_is_cmyk(space[1], resources)
+    return False
+
+
+def not_cmyk(path: Path) -> list[str]:
+    """Every use of a colour that is not CMYK, anywhere in the file: colour operators (rg, RG,
+    g, G, and cs/CS naming another space) in every content stream (pages, form XObjects,
+    tiling patterns, soft masks, annotation appearances), and RGB or grey colour spaces named
+    by any object at all (shadings, pictures, transparency groups, resources)."""
+    import pikepdf
+
+    found: list[str] = []
+    with pikepdf.open(path) as pdf:
+        for number, obj in enumerate(pdf.objects):
+            if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
+                for key, value in obj.items():
+                    if key == "/DestOutputProfile":
+                        continue
+                    if isinstance(value, pikepdf.Name) and str(value) in NOT_CMYK_NAMES:
+                        found.append(f"object {number}: {key} {value}")
+                    if (
+                        key in ("/ColorSpace", "/CS")
+                        and isinstance(value, pikepdf.Array)
+                        and not _space_is_cmyk(value, None)
+                    ):
+                        found.append(f"object {number}: {key} {value[0]}")
+            if (
+                isinstance(obj, pikepdf.Array)
+                and len(obj) == 2
+                and obj[0] == "/ICCBased"
+                and int(obj[1].get("/N")) != 4
+            ):
+                found.append(f"object {number}: ICCBased with {obj[1].get('/N')} components")
+
+        def walk(stream, resources, where: str, seen: set) -> None:
+            if stream.objgen in seen:
+                return
+            seen = seen | {stream.objgen}
+            resources = resources if resources is not None else pikepdf.Dictionary()
+            for instruction in pikepdf.parse_content_stream(stream):
+                op = str(instruction.operator)
+                if op in RGB_OPERATORS:
+                    found.append(f"{where}: {op}")
+                elif op in ("cs", "CS") and not _space_is_cmyk(instruction.operands[0], resources):
+                    found.append(f"{where}: {instruction.operands[0]} {op}")
+            for name, xobject in resources.get("/XObject", {}).items():
+                if xobject.get("/Subtype") == "/Form":
+                    walk(xobject, xobject.get("/Resources"), f"{where} form {name}", seen)
+            for name, pattern in resources.get("/Pattern", {}).items():
+                if pattern.get("/PatternType") == 1:
+                    walk(pattern, pattern.get("/Resources"), f"{where} pattern {name}", seen)
+            for name, state in resources.get("/ExtGState", {}).items():
+                mask = state.get("/SMask")
+                if isinstance(mask, pikepdf.Dictionary) and "/G" in mask:
+                    walk(mask.G, mask.G.get("/Resources"), f"{where} mask {name}", seen)
+
+        for index, page in enumerate(pdf.pages):
+            where = f"page {index + 1}"
+            walk(page.obj, page.obj.get("/Resources"), where, set())
+            for annotation in page.obj.get("/Annots", []):
+                for appearance in annotation.get("/AP", {}).values():
+                    streams = [appearance] if isinstance(appearance, pikepdf.Stream) else []
+                    streams += [] if streams else list(appearance.values())
+                    for stream in streams:
+                        walk(stream, stream.get("/Resources"), f"{where} annotation", set())
+    return found
+
+
+def text_colours(path: Path) -> dict[tuple[int, tuple[float, ...], float], int]:
+    """How many glyphs each page sets in each fill colour and printed size:
+    (page number, fill colour (rounded to 3 places), size in points) -> glyph count.
+    Only the page's own content stream, as WeasyPrint writes text there."""
+    import pikepdf
+
+    counts: dict[tuple[int, tuple[float, ...], float], int] = {}
+    with pikepdf.open(path) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            fonts = page.obj.Resources.get("/Font", {})
+            fill: tuple[float, ...] = (0.0,)
+            ctm, stack, size, font = IDENTITY, [], 0.0, None
+            tm: Matrix = IDENTITY
+            for instruction in pikepdf.parse_content_stream(page.obj):
+                op, args = str(instruction.operator), instruction.operands
+                if op == "q":
+                    stack.append((ctm, fill))
+                elif op == "Q":
+                    ctm, fill = stack.pop()
+                elif op == "cm":
+                    ctm = _then(tuple(float(v) for v in args), ctm)
+                elif op in ("sc", "scn", "k", "rg", "g"):
+                    fill = tuple(round(float(v), 3) for v in args)
+                elif op == "Tf":
+                    font, size = fonts.get(str(args[0])), float(args[1])
+                elif op == "Tm":
+                    tm = tuple(float(v) for v in args)
+                elif op in ("Tj", "TJ"):
+                    strings = args[0] if op == "TJ" else [args[0]]
+                    width = 2 if font is not None and font.get("/Subtype") == "/Type0" else 1
+                    glyphs = sum(
+                        len(bytes(s)) // width for s in strings if isinstance(s, pikepdf.String)
+                    )
+                    matrix = _then(tm, ctm)
+                    printed = round(size * math.hypot(matrix[2], matrix[3]), 1)
+                    key = (number, fill, printed)
+                    counts[key] = counts.get(key, 0) + glyphs
+    return counts

@@ -232,7 +232,8 @@ def test_sheet_tags_one_card_and_marks_the_other_nine_as_artifacts(files, editio
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_sheet_reads_the_card_once_front_then_back(files, words, edition):
     """poppler reads the sheet's structure tree as it reads the card's: the front's words, then
-    the back's, each once (the draft band, on unreviewed translations, heads each face)."""
+    the back's, each once (the draft mark, band then word, on unreviewed translations, heads
+    each face)."""
     content = words[edition]
     card = struct_text(files[(edition, "wallet-card")])
     sheet = struct_text(files[(edition, "wallet-card-sheet")])
@@ -240,7 +241,7 @@ def test_sheet_reads_the_card_once_front_then_back(files, words, edition):
     phone = content.program.phone
     front = [content.card.front.label, phone, content.card.front.who_answers]
     back = [content.card.back.line, phone, content.card.back.qr_caption]
-    band = [content.draft_band] if content.draft_band in sheet else []
+    band = [content.draft_band, content.draft_word] if content.draft_band in sheet else []
     expected = " ".join([*band, *front, *band, *back])
     assert " ".join(sheet) == expected
 

@@ -3,17 +3,25 @@ preferences, repeatable bytes. Read with pypdf, and with poppler as a second rea
 
 from __future__ import annotations
 
+import math
 import re
 import shutil
 import subprocess
 
+import pikepdf
 import pytest
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
-from brochure.documents import Profile
+from brochure.documents import (
+    DOCUMENTS,
+    MARK_LENGTH_IN,
+    MARK_OFFSET_IN,
+    PROOF_SLUG_IN,
+    Profile,
+)
 from tests.conftest import build_into
-from tests.pdfread import embedded_fonts, render
+from tests.pdfread import embedded_fonts, not_cmyk, page_drawing, render
 
 IN = 72
 TRIM = {
@@ -29,6 +37,8 @@ DUPLEX = {
     "wallet-card-sheet": "/DuplexFlipLongEdge",
 }
 TEL = "tel:+19786999786"
+GS = ["gs", "-q", "-dSAFER", "-dNOPAUSE", "-dBATCH"]
+PROFILE_FOLDS = {name: spec.folds for name, spec in DOCUMENTS.items() if spec.folds}
 BLEED = 0.125 * IN
 
 
@@ -105,6 +115,19 @@ def test_press_files_paint_in_cmyk_only(built_press, name):
     assert b"scn" in operators
 
 
+@pytest.mark.parametrize("kind", ["press", "proof"])
+@pytest.mark.parametrize("name", ["trifold", "faq", "wallet-card"])
+def test_no_rgb_anywhere_in_press_files_or_proofs(built_press, built_proof, kind, name):
+    """pikepdf: every content stream (forms, patterns, masks, annotations) and every object."""
+    path = (built_press if kind == "press" else built_proof)[name]
+    assert not_cmyk(path) == []
+
+
+def test_the_rgb_scan_finds_rgb(built):
+    """The scan above is not blind: it finds the office file's RGB."""
+    assert any(": rg" in line for line in not_cmyk(built["faq"]))
+
+
 def test_press_cover_colour_runs_into_the_bleed(built_press, built_proof):
     """Top-right corner of the outside page, inside the bleed: teal, not paper."""
     image = render(built_press["trifold"], 0, dpi=72).convert("RGB")
@@ -112,21 +135,143 @@ def test_press_cover_colour_runs_into_the_bleed(built_press, built_proof):
     assert blue > red + 40 and red < 60
 
 
-def test_crop_marks_on_proofs_only(built_press, built_proof):
-    """Top-left corner of the bleed is blank in the print-shop file, marked on the proof."""
-    press = render(built_press["faq"], 0, dpi=144).convert("L")
-    proof = render(built_proof["faq"], 0, dpi=144).convert("L")
-    corner = (0, 0, int(0.125 * 144) + 3, int(0.125 * 144) + 3)
-    assert press.crop(corner).getextrema()[0] > 250
-    assert proof.crop(corner).getextrema()[0] < 100
+# --- proofs: marks on more paper, outside the bleed ----------------------------------------
+
+SLUG = (PROOF_SLUG_IN + 0.125) * IN  # from the trim to the proof's paper edge
+NEAR, FAR = MARK_OFFSET_IN * IN, (MARK_OFFSET_IN + MARK_LENGTH_IN) * IN
+
+
+@pytest.mark.parametrize("name", ["trifold", "faq", "wallet-card"])
+def test_proof_has_more_paper_and_keeps_trim_and_bleed(built_press, built_proof, name):
+    """Read by pikepdf: TrimBox and BleedBox are the press file's; the MediaBox leaves room
+    outside the bleed for a gap and a 1/4 in mark on every side."""
+    room = (0.0625 + 0.25) * IN
+    with pikepdf.open(built_proof[name]) as proof, pikepdf.open(built_press[name]) as press:
+        for ours, shop in zip(proof.pages, press.pages, strict=True):
+            assert list(ours.obj.TrimBox) == list(shop.obj.TrimBox)
+            assert list(ours.obj.BleedBox) == list(shop.obj.BleedBox)
+            media = [float(v) for v in ours.obj.MediaBox]
+            bleed = [float(v) for v in ours.obj.BleedBox]
+            assert bleed[0] - media[0] >= room and bleed[1] - media[1] >= room
+            assert media[2] - bleed[2] >= room and media[3] - bleed[3] >= room
+            trim = [float(v) for v in ours.obj.TrimBox]
+            expected = [trim[0] - SLUG, trim[1] - SLUG, trim[2] + SLUG, trim[3] + SLUG]
+            assert media == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("name", ["trifold", "faq", "wallet-card"])
+def test_proof_marks_are_outside_the_bleed_and_long_enough(built_proof, name):
+    """Every line drawn beyond the trim is a mark: wholly outside the BleedBox, at least
+    1/4 in long, in line with a trim edge or a fold. Four corners, two marks each."""
+    width, height = TRIM[name]
+    reader = PdfReader(built_proof[name])
+    for index, page in enumerate(reader.pages):
+        b_left, b_bottom, b_right, b_top = (float(v) for v in page.bleedbox)
+        segments, _ = page_drawing(built_proof[name], index)
+        marks = [
+            seg
+            for seg in segments
+            if min(seg[0], seg[2]) < 0
+            or max(seg[0], seg[2]) > width
+            or min(seg[1], seg[3]) < 0
+            or max(seg[1], seg[3]) > height
+        ]
+        folds = [f * IN for f in (PROFILE_FOLDS.get(name) or [(), ()])[index]]
+        assert len(marks) == 8 + 2 * len(folds), marks
+        for x1, y1, x2, y2 in marks:
+            outside = (
+                max(x1, x2) <= b_left
+                or min(x1, x2) >= b_right
+                or max(y1, y2) <= b_bottom
+                or min(y1, y2) >= b_top
+            )
+            assert outside, (x1, y1, x2, y2)
+            assert math.hypot(x2 - x1, y2 - y1) >= 0.25 * IN - 0.01
+            if x1 == x2:
+                assert x1 in (0, width, *folds)
+            else:
+                assert y1 == y2 and y1 in (0, height)
+
+
+@pytest.mark.parametrize("name", ["trifold", "faq", "wallet-card"])
+def test_proof_marks_are_seen_on_every_corner(built_press, built_proof, name):
+    """Rendered (pdfium): at every corner, dark pixels run along each trim line outside the
+    bleed, for 1/4 in, even beside the cover colour; the press file has no such paper."""
+    dpi = 144
+    scale = dpi / IN
+    for index in range(len(PdfReader(built_proof[name]).pages)):
+        image = render(built_proof[name], index, dpi=dpi).convert("L")
+        w, h = image.size
+        trim_left, trim_top = round(SLUG * scale), round(SLUG * scale)
+        trim_right, trim_bottom = w - trim_left, h - trim_top
+        near, far = round(NEAR * scale) + 2, round(FAR * scale) - 2
+        for x, y, dx, dy in (
+            (trim_left, trim_top, -1, -1),
+            (trim_right, trim_top, 1, -1),
+            (trim_left, trim_bottom, -1, 1),
+            (trim_right, trim_bottom, 1, 1),
+        ):
+            # A 0.5 pt line is one pixel wide here, shared by two: the darkest across it.
+            across = range(-2, 3)
+            along_x = [
+                min(image.getpixel((x + dx * d, y + e)) for e in across) for d in range(near, far)
+            ]
+            along_y = [
+                min(image.getpixel((x + e, y + dy * d)) for e in across) for d in range(near, far)
+            ]
+            for line in (along_x, along_y):
+                assert max(line) < 200, (name, index, x, y)
+    press = render(built_press[name], 0, dpi=dpi)
+    assert press.size[0] < render(built_proof[name], 0, dpi=dpi).size[0]
 
 
 def test_fold_marks_on_the_trifold_proof(built_proof):
-    image = render(built_proof["trifold"], 0, dpi=144).convert("L")
-    for fold in (3.625, 7.3125):
-        x = int((fold + 0.125) * 144)
-        strip = image.crop((x - 2, 0, x + 3, int(0.1 * 144)))
-        assert strip.getextrema()[0] < 100, fold
+    """Dashed marks above and below each fold, outside the bleed, visible on both pages."""
+    dpi = 144
+    scale = dpi / IN
+    for index, folds in enumerate(PROFILE_FOLDS["trifold"]):
+        image = render(built_proof["trifold"], index, dpi=dpi).convert("L")
+        for fold in folds:
+            x = round((SLUG + fold * IN) * scale)
+            for top in (True, False):
+                edge = round(SLUG * scale) if top else image.height - round(SLUG * scale)
+                sign = -1 if top else 1
+                column = [
+                    min(image.getpixel((x + dx, edge + sign * d)) for dx in range(-2, 3))
+                    for d in range(round(NEAR * scale), round(FAR * scale))
+                ]
+                dark = [i for i, v in enumerate(column) if v < 200]
+                assert dark, (index, fold, top)
+                assert (dark[-1] - dark[0]) / scale >= 0.25 * IN - 3, (index, fold, top)
+                assert len(dark) < len(column), "fold marks are dashed"
+
+
+@pytest.mark.skipif(shutil.which("gs") is None, reason="Ghostscript is not installed")
+def test_proof_marks_are_black_ink_alone(built_proof, tmp_path):
+    """Ghostscript's CMYK rendering of the paper outside the bleed: only K, at full strength."""
+    from PIL import Image
+
+    out = tmp_path / "faq.tif"
+    subprocess.run(
+        [*GS, "-sDEVICE=tiff32nc", "-r72", f"-sOutputFile={out}", str(built_proof["faq"])],
+        check=True,
+        timeout=120,
+    )
+    image = Image.open(out)
+    margin = round(SLUG - 0.125 * IN)  # the paper outside the bleed, at 72 dpi: 1 px = 1 pt
+    w, h = image.size
+    inked = set()
+    for box in ((0, 0, w, margin), (0, h - margin, w, h), (0, 0, margin, h), (w - margin, 0, w, h)):
+        pixels = image.crop(box).tobytes()
+        inked |= {pixels[i : i + 4] for i in range(0, len(pixels), 4)} - {bytes(4)}
+    assert inked == {bytes((0, 0, 0, 255))}
+
+
+def test_proofs_are_still_pdf_x_4(built_proof):
+    """All CMYK and the marks outside the BleedBox: what PDF/X-4 allows, so the claim stays."""
+    reader = PdfReader(built_proof["trifold"])
+    assert "PDF/X-4" in xmp(reader)
+    assert len(reader.trailer["/Root"]["/OutputIntents"]) == 1
 
 
 # --- reading, links, print dialog ------------------------------------------------------------
@@ -249,6 +394,17 @@ def test_poppler_sees_tagged_pages_and_boxes(built, built_press):
     bleed = [float(v) for v in press["BleedBox"].split()]
     assert trim[2] - trim[0] == pytest.approx(792)
     assert bleed[2] - bleed[0] == pytest.approx(792 + 18)
+
+
+@poppler
+def test_poppler_sees_the_proof_boxes(built_proof):
+    info = _pdfinfo(built_proof["trifold"])
+    media, bleed, trim = (
+        [float(v) for v in info[box].split()] for box in ("MediaBox", "BleedBox", "TrimBox")
+    )
+    assert trim == [0, 0, 792, 612]
+    assert bleed == [-9, -9, 801, 621]
+    assert media[0] <= bleed[0] - 0.3125 * IN and media[2] >= bleed[2] + 0.3125 * IN
 
 
 # --- helpers ---------------------------------------------------------------------------------
