@@ -24,9 +24,13 @@ LANGUAGE_NAMES = {
     "en": "English",
     "es": "Spanish (español)",
     "pt-BR": "Brazilian Portuguese (português do Brasil)",
-    "ht": "Haitian Creole (kreyòl ayisyen)",
-    "vi": "Vietnamese (tiếng Việt)",
+    "ht": "Haitian Creole (Kreyòl ayisyen)",
+    "vi": "Vietnamese (Tiếng Việt)",
+    "ar": "Arabic (العربية)",
     "ne": "Nepali (नेपाली)",
+    "zh-Hant": "Chinese, Traditional (繁體中文)",
+    "zh-Hans": "Chinese, Simplified (简体中文)",
+    "sq": "Albanian (Shqip)",
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from brochure.errors import BrochureError
@@ -54,6 +54,15 @@ class DocumentSpec:
                 folds.append(x)
             positions.append(tuple(folds))
         return tuple(positions)
+
+    def for_direction(self, direction: str) -> DocumentSpec:
+        """The document as a right-to-left reader opens it: each page's panels in the mirror
+        order, so the front cover is the left-hand panel, the flap the right-hand one, and the
+        narrower inside panel is on the left. Same widths; folds, CSS variables, proof marks
+        and preview guides all follow from the panels."""
+        if direction != "rtl" or not self.panels:
+            return self
+        return replace(self, panels=tuple(tuple(reversed(page)) for page in self.panels))
 
     def panel_geometry(self) -> dict[str, tuple[float, float]]:
         """Each panel's left edge and width in inches, by key, for the CSS variables."""

@@ -35,6 +35,8 @@ SHARED = {
     ("draft_band",),
     ("draft_word",),
 }
+#: Languages written right to left (primary subtags): Arabic, Persian, Pashto, Urdu, Hebrew.
+RIGHT_TO_LEFT = {"ar", "fa", "ps", "ur", "he"}
 #: Keys only a translation file has.
 TRANSLATION_ONLY = {"review"}
 #: Keys a translation may give or leave to content.yml.
@@ -77,6 +79,12 @@ class Edition:
     @property
     def draft(self) -> bool:
         return not self.reviewed
+
+    @property
+    def direction(self) -> str:
+        """ "rtl" for a language written right to left (Arabic): the page and the tri-fold's
+        panels mirror; "ltr" otherwise."""
+        return "rtl" if self.language.split("-")[0] in RIGHT_TO_LEFT else "ltr"
 
     def makes(self, document: str) -> bool:
         return self.plan.makes(document)

@@ -1,8 +1,11 @@
-"""Fonts come from PyPI packages, never from the machine, so every machine prints the same.
+"""Fonts come from packages we name, never from whatever the machine has, so every machine
+prints the same.
 
 WeasyPrint finds fonts through fontconfig. Pointing FONTCONFIG_FILE at a config that lists only
 our font folders, before WeasyPrint loads, means a glyph can never fall back to whatever font
-a machine happens to have installed.
+a machine happens to have installed. Latin, Arabic and Devanagari fonts are PyPI packages; the
+Han font (Noto Sans CJK) is Debian's fonts-noto-cjk, named file by file (PyPI has none): only
+its two sans-serif files are linked into a folder of our own, so its serif never shows up.
 """
 
 from __future__ import annotations
@@ -15,8 +18,15 @@ from pathlib import Path
 
 import fontpkg
 
-#: Body font first, then the fallback that covers accented Latin and more.
-FAMILIES = ("Atkinson Hyperlegible", "Noto Sans")
+#: Body font first, then the fallback that covers accented Latin (and Vietnamese), then one
+#: family per script. Which one a language uses is set in tokens.css (`:lang(...)`).
+FAMILIES = ("Atkinson Hyperlegible", "Noto Sans", "Noto Sans Arabic", "Noto Sans Devanagari")
+#: Noto Sans CJK (TC, SC, ...: one collection file per weight), from Debian's fonts-noto-cjk.
+CJK_FILES = tuple(
+    Path("/usr/share/fonts/opentype/noto") / name
+    for name in ("NotoSansCJK-Regular.ttc", "NotoSansCJK-Bold.ttc")
+)
+CJK_PACKAGE = "fonts-noto-cjk"
 
 
 def font_dirs() -> list[Path]:
@@ -27,11 +37,37 @@ def font_dirs() -> list[Path]:
             folder = Path(font_file.path).parent
             if folder not in dirs:
                 dirs.append(folder)
+    if cjk_installed():
+        dirs.append(_cjk_folder())
     return dirs
 
 
+def cjk_installed() -> bool:
+    return all(path.is_file() for path in CJK_FILES)
+
+
+def _cjk_folder() -> Path:
+    """A folder of our own holding links to the Han font files, and nothing else."""
+    folder = _state_root() / "cjk"
+    folder.mkdir(parents=True, exist_ok=True)
+    for target in CJK_FILES:
+        link = folder / target.name
+        if not link.is_symlink() or link.readlink() != target:
+            tmp = folder / f".{target.name}.{os.getpid()}.tmp"
+            tmp.unlink(missing_ok=True)
+            tmp.symlink_to(target)
+            tmp.replace(link)
+    return folder
+
+
+def _state_root() -> Path:
+    return Path(tempfile.gettempdir()) / f"brochure-fonts-{os.getuid()}"
+
+
 def font_files() -> list[Path]:
-    return sorted(p for d in font_dirs() for p in d.iterdir() if p.suffix in {".ttf", ".otf"})
+    return sorted(
+        p for d in font_dirs() for p in d.iterdir() if p.suffix in {".ttf", ".otf", ".ttc"}
+    )
 
 
 def fontconfig_xml(dirs: list[Path], cache_dir: Path) -> str:

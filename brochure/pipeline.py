@@ -140,6 +140,7 @@ class Pipeline:
     def make(self, edition: Edition, spec: DocumentSpec, made: dict[str, Rendered]) -> Rendered:
         start = time.perf_counter()
         profile = self.settings.profile
+        spec = spec.for_direction(edition.direction)
         if spec.made_from:
             card = made.get(spec.made_from) or self.make(edition, DOCUMENTS[spec.made_from], made)
             made[spec.made_from] = card

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Make sure the Debian libraries WeasyPrint needs are present.
-#   required: Pango (text layout). Missing and not root: print one line saying what to install.
+#   required: Pango (text layout) and the Han font (fonts-noto-cjk: the Chinese editions; PyPI
+#             has no CJK font package). Missing and not root: print one line saying what to install.
 #   optional: $OPTIONAL (harfbuzz subsetting makes builds ~1.2x faster; poppler-utils gives the
 #             tests a second, independent PDF reader; ghostscript renders the press files' ink
 #             separations for the tests). Installed when we can, skipped otherwise.
 set -u
-REQUIRED="libpango-1.0-0 libpangoft2-1.0-0"
+REQUIRED="libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk"
 OPTIONAL="${OPTIONAL:-libharfbuzz-subset0}"
 
 missing() {
@@ -33,7 +34,7 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 fi
 
 if [ -n "$need" ]; then
-  echo "error: WeasyPrint needs Pango. Ask an administrator to run: sudo apt-get install $need" >&2
+  echo "error: brochure needs these Debian packages. Ask an administrator to run: sudo apt-get install $need" >&2
   exit 1
 fi
 echo "note: optional packages missing ($want); builds still work. To add them: sudo apt-get install $want"
