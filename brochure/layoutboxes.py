@@ -9,6 +9,7 @@ WeasyPrint release changes any of it (the version is pinned to a range in pyproj
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 #: Attributes and methods of layout boxes the fit check reads.
@@ -85,3 +86,56 @@ def tag_languages() -> None:
 
     build_with_lang.brochure_lang = True  # type: ignore[attr-defined]
     tags._build_box_tree = build_with_lang
+
+
+#: Text whose shaped glyphs cannot be read back from the glyphs alone, by Unicode block:
+#: Arabic (Noto Sans Arabic draws a letter as a dotless shape shared by several letters plus
+#: its dots, and WeasyPrint's ToUnicode map loses letters of shaped clusters: its issue #2841),
+#: Devanagari and the other Indic scripts (a vowel sign drawn before its consonant, a conjunct
+#: drawn as one glyph), and Vietnamese letters with two accents or a dot below (drawn as a
+#: letter plus marks, which came back as "tri ị" for "trị").
+SHAPED_SCRIPTS = (
+    (0x0300, 0x036F),
+    (0x0590, 0x08FF),
+    (0x0900, 0x0DFF),
+    (0x1EA0, 0x1EFF),
+    (0xFB1D, 0xFEFF),
+)
+
+
+def needs_actual_text(text: str) -> bool:
+    return any(low <= ord(char) <= high for char in text for low, high in SHAPED_SCRIPTS)
+
+
+def mark_actual_text() -> None:
+    """Give each run of Arabic, Devanagari or Vietnamese text its words as /ActualText, so a
+    screen reader, a search and a copy get the right letters whatever the font's glyphs say.
+
+    WeasyPrint opens a marked-content sequence (/Span <</MCID n>> BDC) around each text box in
+    `Stream.marked`; we wrap it once to add the box's own text to that property list.
+    """
+    import pydyf
+    from weasyprint.pdf.stream import Stream
+
+    marked = Stream.marked
+    if getattr(marked, "brochure_actual_text", False):
+        return
+
+    @contextmanager
+    def marked_with_text(self: Any, box: Any, tag: str) -> Iterator[None]:
+        text = getattr(box, "text", "")
+        if self._tags is None or not needs_actual_text(text):
+            with marked(self, box, tag):
+                yield
+            return
+        mcid = len(self._tags)
+        self._tags[box] = {"tag": tag, "mcid": mcid}
+        properties = pydyf.Dictionary({"MCID": mcid, "ActualText": pydyf.String(text)})
+        pydyf.Stream.begin_marked_content(self, tag, properties)
+        try:
+            yield
+        finally:
+            pydyf.Stream.end_marked_content(self)
+
+    marked_with_text.brochure_actual_text = True  # type: ignore[attr-defined]
+    Stream.marked = marked_with_text

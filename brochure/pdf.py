@@ -34,9 +34,10 @@ def load_weasyprint() -> Any:
         import weasyprint
     except OSError as exc:
         raise BrochureError(f"{MISSING_SYSTEM_LIBS} ({exc})") from None
-    from brochure.layoutboxes import tag_languages
+    from brochure.layoutboxes import mark_actual_text, tag_languages
 
     tag_languages()
+    mark_actual_text()
     return weasyprint
 
 

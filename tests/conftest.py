@@ -13,6 +13,11 @@ from brochure.options import BuildOptions
 from brochure.paths import PROJECT_ROOT
 
 CONTENT = PROJECT_ROOT / "content.yml"
+#: Every language content.yml names (English first), and the cities with tri-folds of their own.
+LANGUAGES = ("en", *load_content(CONTENT).translations)
+CITIES = tuple(load_content(CONTENT).city_editions)
+#: What a full build of the project writes: four documents per language, a tri-fold per city.
+OFFICE_FILES = len(LANGUAGES) * (4 + len(CITIES))
 
 
 def run_brochure(*args: str, cwd: Path = PROJECT_ROOT, timeout: float = 120):

@@ -322,3 +322,33 @@ def text_colours(path: Path) -> dict[tuple[int, tuple[float, ...], float], int]:
                     key = (number, fill, printed)
                     counts[key] = counts.get(key, 0) + glyphs
     return counts
+
+
+def glyph_stream(path: Path, font_name: str) -> list[list[int]]:
+    """The glyph ids a PDF draws in fonts whose name contains FONT_NAME, page by page, in the
+    order they are drawn. WeasyPrint subsets fonts keeping glyph ids (HarfBuzz's retain-gids),
+    so these are the font file's own ids: what HarfBuzz gives when it shapes the same text.
+    Text in another font between two runs is marked with -1 (a word never spans it)."""
+    import pikepdf
+
+    pages = []
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            fonts = page.Resources.get("/Font", {})
+            glyphs: list[int] = []
+            current = ""
+            for operands, operator in pikepdf.parse_content_stream(page):
+                name = str(operator)
+                if name == "Tf":
+                    current = str(fonts[str(operands[0])].BaseFont)
+                elif name in ("Tj", "TJ"):
+                    if font_name not in current:
+                        glyphs.append(-1)
+                        continue
+                    items = operands[0] if name == "TJ" else [operands[0]]
+                    data = b"".join(bytes(i) for i in items if isinstance(i, pikepdf.String))
+                    glyphs += [
+                        int.from_bytes(data[i : i + 2], "big") for i in range(0, len(data), 2)
+                    ]
+            pages.append(glyphs)
+    return pages

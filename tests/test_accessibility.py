@@ -13,7 +13,7 @@ import pytest
 
 from brochure.editions import Edition, load_editions
 from brochure.render import keep_last_words
-from tests.conftest import CONTENT
+from tests.conftest import CONTENT, LANGUAGES, OFFICE_FILES
 from tests.test_card_access import pdfua, struct_elements
 
 #: Which content fields each document prints (the city paragraphs: only the edition's own city
@@ -74,16 +74,39 @@ def editions() -> dict[str, Edition]:
     return {edition.name: edition for edition in load_editions(CONTENT)}
 
 
+#: Written without spaces between words: a line break between two characters is no break in
+#: the text, so these are compared with all white space taken out.
+WITHOUT_SPACES = ("zh-Hant", "zh-Hans")
+#: Arabic comes back from poppler in the order it is drawn, right to left letter by letter
+#: (test_languages checks its letters); here only the left-to-right scripts.
+RIGHT_TO_LEFT = ("ar",)
+#: Languages whose glyphs alone do not give the words back (Arabic: right to left; Devanagari:
+#: vowel signs drawn before their consonant; Vietnamese: letters drawn with separate marks);
+#: their lines carry /ActualText instead (brochure/layoutboxes.py).
+GLYPHS_ALONE_MISREAD = ("ar", "ne", "vi")
+
+
+def language_of(edition: str) -> str:
+    """en-worcester -> en; pt-BR-somerville -> pt-BR."""
+    for city in ("-worcester", "-somerville"):
+        edition = edition.removesuffix(city)
+    return edition
+
+
 def test_every_word_of_the_content_comes_back_whole(built_all, editions):
     checked = 0
     for result in built_all:
-        if result.document not in PRINTED:
+        language = language_of(result.edition)
+        if result.document not in PRINTED or language in RIGHT_TO_LEFT:
             continue
         text = raw_text(result.path)
+        if language in WITHOUT_SPACES:
+            text = "".join(text.split())
         for field_path, words in printed_fields(editions[result.edition], result.document):
-            assert flat(words) in text, (result.edition, result.document, field_path)
+            wanted = "".join(words.split()) if language in WITHOUT_SPACES else flat(words)
+            assert wanted in text, (result.edition, result.document, field_path)
             checked += 1
-    assert checked > 500, checked
+    assert checked > 500 * (len(LANGUAGES) - 1) // 3, checked
 
 
 # --- the structure tree, as poppler reads it -----------------------------------------------
@@ -139,16 +162,21 @@ def test_faq_questions_are_headings(built_all, editions):
             if node.kind == "H2"
         ]
         questions = [flat(item.question) for item in editions[result.edition].content.faq.items]
-        assert headings == questions, result.edition
+        if language_of(result.edition) in GLYPHS_ALONE_MISREAD:
+            # poppler's structure reader takes the glyphs, not the /ActualText (test_languages)
+            assert len(headings) == len(questions), result.edition
+        else:
+            assert headings == questions, result.edition
         checked += 1
-    assert checked == 3
+    assert checked == len(LANGUAGES)
 
 
 def test_headings_and_bullet_lines_never_end_with_one_word(built_all):
-    """A heading or bullet that wraps keeps at least two words on its last line."""
+    """A heading or bullet that wraps keeps at least two words on its last line (in languages
+    that put spaces between words)."""
     wrapped = 0
     for result in built_all:
-        if result.document == "wallet-card-sheet":
+        if result.document == "wallet-card-sheet" or language_of(result.edition) in WITHOUT_SPACES:
             continue
         for node in structure(result.path).walk():
             if not re.fullmatch(r"H\d?|LBody", node.kind):
@@ -175,10 +203,11 @@ def test_keep_last_words_ties_the_last_two(text, expected):
 
 
 def test_faq_lines_run_about_60_to_70_characters(built_all):
-    """Lines of 80+ characters are hard to follow back to the next line's start."""
+    """Lines of 80+ characters are hard to follow back to the next line's start (measured in
+    the alphabetic scripts; Han characters are each a word's width)."""
     checked = 0
     for result in built_all:
-        if result.document != "faq":
+        if result.document != "faq" or result.edition in (*WITHOUT_SPACES, "ar", "ne"):
             continue
         (main,) = [node for node in structure(result.path).walk() if node.kind == "Part"]
         full_lines = [
@@ -190,7 +219,7 @@ def test_faq_lines_run_about_60_to_70_characters(built_all):
         assert len(full_lines) >= 5, (result.edition, full_lines)
         assert max(full_lines) <= 72 and min(full_lines) >= 50, (result.edition, full_lines)
         checked += 1
-    assert checked == 3
+    assert checked == len(LANGUAGES) - 4
 
 
 # --- an independent checker on every office file --------------------------------------------
@@ -206,7 +235,7 @@ def test_pdfua_finds_nothing_on_any_office_file(built_all):
     the one pdfua cannot run on headings."""
     paths = [result.path for result in built_all]
     reports = pdfua(*paths)
-    assert len(reports) == len(paths) == 18  # 3 languages x 4, and 6 city tri-folds
+    assert len(reports) == len(paths) == OFFICE_FILES
     for report in reports:
         where = Path(report["file"]).relative_to(paths[0].parents[1])
         assert report["findings"] == [], (where, report["findings"])
@@ -231,7 +260,7 @@ def test_every_file_and_every_figure_and_link_is_described(built_all):
     for result in built_all:
         with pikepdf.open(result.path) as pdf:
             where = (result.edition, result.document)
-            assert str(pdf.Root.get("/Lang", "")) == editions_language(result.edition), where
+            assert str(pdf.Root.get("/Lang", "")) == language_of(result.edition), where
             assert str(pdf.docinfo.get("/Title", "")).strip(), where
             for element in struct_elements(pdf):
                 if element.get("/S") == "/Figure":
@@ -242,11 +271,4 @@ def test_every_file_and_every_figure_and_link_is_described(built_all):
                     if annotation.get("/Subtype") == "/Link":
                         assert str(annotation.get("/Contents", "")).strip(), where
                         links += 1
-    assert figures >= 3 * 2 and links >= 22, (figures, links)
-
-
-def editions_language(edition: str) -> str:
-    """en-worcester -> en; pt-BR-somerville -> pt-BR."""
-    for city in ("-worcester", "-somerville"):
-        edition = edition.removesuffix(city)
-    return edition
+    assert figures >= len(LANGUAGES) * 2 and links >= OFFICE_FILES, (figures, links)

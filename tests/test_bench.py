@@ -24,7 +24,7 @@ ROWS = [
     "serve: save faq.css -> catalog reload",
     "serve: save trifold.css -> catalog reload",
     "serve: save trifold.css -> viewer reload",
-    "serve: save trifold.css -> viewer reload (3 x editions)",
+    "serve: save trifold.css -> viewer reload (2 x editions)",
 ]
 
 

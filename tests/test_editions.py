@@ -19,12 +19,12 @@ from brochure.documents import DOCUMENTS, Profile
 from brochure.editions import load_editions
 from brochure.errors import BrochureError
 from brochure.paths import PROJECT_ROOT
-from tests.conftest import build_into, edit
+from tests.conftest import CITIES, LANGUAGES, OFFICE_FILES, build_into, edit
 from tests.pdfread import colour_mask, count_colour, page_texts, printed_runs, render, text_boxes
 
 BAND = "DRAFT TRANSLATION – DO NOT HAND OUT"
-EDITIONS = ["en", "es", "pt-BR"]
-CITIES = ["worcester", "somerville"]
+EDITIONS = LANGUAGES
+DRAFTS = len(LANGUAGES) - 1  # every translation is a draft until reviewed
 
 
 def by_edition(built_all) -> dict[tuple[str, str], Path]:
@@ -218,7 +218,7 @@ def test_every_box_of_every_draft_page_shows_the_mark_inside_the_safe_area(built
     """Every panel, card face, card on a sheet and page: the band, inside the area a printer
     reaches, and the large diagonal word across the box."""
     files = draft_files(built_all)
-    assert len(files) == 2 * 4 + 2 * len(CITIES)
+    assert len(files) == DRAFTS * (4 + len(CITIES))
     boxes_checked = 0
     for edition, document, path in files:
         for index in range(len(PdfReader(path).pages)):
@@ -236,7 +236,7 @@ def test_every_box_of_every_draft_page_shows_the_mark_inside_the_safe_area(built
                 boxes_checked += 1
     # tri-fold: 6 panels; FAQ: 1 page; card: 2 faces; sheet: 20 cards (per language), and
     # 6 panels for each city tri-fold.
-    assert boxes_checked == 2 * (6 + 1 + 2 + 20) + 2 * len(CITIES) * 6
+    assert boxes_checked == DRAFTS * (6 + 1 + 2 + 20) + DRAFTS * len(CITIES) * 6
 
 
 def test_press_draft_marks_stay_inside_the_trim(tmp_path, content):
@@ -276,7 +276,7 @@ def test_draft_mark_is_tagged_english_inside_a_translation(built_all, content):
         if document == "wallet-card-sheet":
             continue  # tagged by the imposition step (test_profiles)
         with pikepdf.open(path) as pdf:
-            assert str(pdf.Root.Lang) in ("es", "pt-BR")
+            assert str(pdf.Root.Lang) in LANGUAGES[1:]
             marked = [e for e in struct_elements(pdf) if str(e.get("/Lang", "")) == "en"]
             expected = sum(len(boxes_of(document, i)) for i in range(len(pdf.pages)))
             assert len(marked) == expected, (edition, document, len(marked))
@@ -441,11 +441,11 @@ def test_no_op_rebuild_writes_nothing_and_skips_weasyprint(project_copy, tmp_pat
     first = run_cli("build", "--content", str(project_copy), "--out", str(out))
     assert first.returncode == 0, first.stderr
     before = stamps(out)
-    assert len(before) == 18
+    assert len(before) == OFFICE_FILES
     second = run_cli("build", "--content", str(project_copy), "--out", str(out))
     assert second.returncode == 0
     assert second.stdout.splitlines() == [
-        f"up to date: 18 files in {out}, nothing changed",
+        f"up to date: {OFFICE_FILES} files in {out}, nothing changed",
         "weasyprint not loaded",
     ]
     assert stamps(out) == before
@@ -471,7 +471,7 @@ def test_changing_one_translation_rebuilds_only_its_files(project_copy, tmp_path
             "es-somerville/trifold.pdf",
         ]
     )
-    assert "12 up to date" in result.stdout
+    assert f"{OFFICE_FILES - 4 - len(CITIES)} up to date" in result.stdout
 
 
 def test_a_pdf_changed_by_hand_is_rebuilt(project_copy, tmp_path):
@@ -483,22 +483,15 @@ def test_a_pdf_changed_by_hand_is_rebuilt(project_copy, tmp_path):
     result = run_cli("build", "faq", "--content", str(project_copy), "--out", str(out))
     assert result.returncode == 0
     assert (out / "es" / "faq.pdf").read_bytes().startswith(b"%PDF")
-    assert "2 up to date" in result.stdout
+    assert f"{len(LANGUAGES) - 1} up to date" in result.stdout
 
 
 def test_english_content_is_shared_by_all_editions(project_copy):
     english = load_content(project_copy)
     editions = load_editions(project_copy)
     assert [e.name for e in editions] == [
-        "en",
-        "es",
-        "pt-BR",
-        "en-worcester",
-        "es-worcester",
-        "pt-BR-worcester",
-        "en-somerville",
-        "es-somerville",
-        "pt-BR-somerville",
+        *LANGUAGES,
+        *(f"{language}-{city}" for city in CITIES for language in LANGUAGES),
     ]
     for edition in editions:
         assert edition.content.program.phone == english.program.phone

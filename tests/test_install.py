@@ -10,6 +10,7 @@ import sysconfig
 from pathlib import Path
 
 from brochure.paths import PROJECT_ROOT
+from tests.conftest import OFFICE_FILES
 
 
 def test_a_wheel_install_builds_with_its_own_templates(tmp_path):
@@ -46,5 +47,5 @@ def test_a_wheel_install_builds_with_its_own_templates(tmp_path):
     templates = Path(result.stdout.splitlines()[0])
     assert templates == site / "brochure" / "templates"
     assert (templates / "css" / "trifold.css").is_file()
-    assert len(list((work / "out").rglob("*.pdf"))) == 18
+    assert len(list((work / "out").rglob("*.pdf"))) == OFFICE_FILES
     assert (work / "out" / "index.html").is_file()

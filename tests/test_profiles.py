@@ -20,7 +20,7 @@ from brochure.documents import (
     PROOF_SLUG_IN,
     Profile,
 )
-from tests.conftest import build_into
+from tests.conftest import LANGUAGES, build_into
 from tests.pdfread import embedded_fonts, not_cmyk, page_drawing, render
 
 IN = 72
@@ -358,9 +358,7 @@ def test_press_document_id_is_not_random(tmp_path):
     first = document_ids(build_into(tmp_path / "a", **choices))
     second = document_ids(build_into(tmp_path / "b", **choices))
     assert sorted(first) == sorted(
-        (edition, document)
-        for edition in ("en", "es", "pt-BR")
-        for document in ("faq", "wallet-card")
+        (edition, document) for edition in LANGUAGES for document in ("faq", "wallet-card")
     )
     assert first == second
     assert len(set(first.values())) == len(first), first

@@ -30,6 +30,17 @@ PAGES = [
     ("en", "wallet-card-sheet", 1),
     ("es", "trifold", 0),
     ("pt-BR-worcester", "trifold", 0),
+    # Scripts beyond Latin, and Arabic's mirrored tri-fold and card.
+    *(
+        (language, document, page)
+        for language in ("ar", "ne", "zh-Hant", "vi")
+        for document, page in (
+            ("trifold", 0),
+            ("trifold", 1),
+            ("wallet-card", 0),
+            ("wallet-card", 1),
+        )
+    ),
 ]
 
 

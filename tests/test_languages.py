@@ -1,0 +1,244 @@
+"""The ten languages of Worcester and Somerville: each built, in its own script's typeface,
+shaped as HarfBuzz shapes it, read back in reading order, and Arabic mirrored."""
+
+from __future__ import annotations
+
+import subprocess
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+import fontpkg
+import pikepdf
+import pypdfium2 as pdfium
+import pytest
+import uharfbuzz as hb
+from pypdf import PdfReader
+
+from brochure import fonts
+from brochure.documents import DOCUMENTS
+from brochure.editions import Edition, load_editions
+from tests.conftest import CONTENT
+from tests.pdfread import embedded_fonts, glyph_stream
+from tests.test_accessibility import printed_fields
+
+#: In the order the two cities' language services rank them after English (issue 12).
+LANGUAGES = ("en", "es", "pt-BR", "ht", "vi", "ar", "ne", "zh-Hant", "zh-Hans", "sq")
+#: The typeface that must set each language's text, as named inside the PDF.
+TYPEFACE = {
+    "vi": "Noto-Sans",
+    "ar": "Noto-Sans-Arabic",
+    "ne": "Noto-Sans-Devanagari",
+    "zh-Hant": "Noto-Sans-CJK-TC",
+    "zh-Hans": "Noto-Sans-CJK-SC",
+}
+#: Scripts whose shaping is checked against HarfBuzz: the font family, and which letters.
+SHAPED = {
+    "ar": ("Noto Sans Arabic", "ARABIC"),
+    "ne": ("Noto Sans Devanagari", "DEVANAGARI"),
+}
+
+
+@pytest.fixture(scope="module")
+def editions() -> dict[str, Edition]:
+    return {edition.name: edition for edition in load_editions(CONTENT)}
+
+
+@pytest.fixture(scope="module")
+def files(built_all) -> dict[tuple[str, str], Path]:
+    return {(b.edition, b.document): b.path for b in built_all}
+
+
+def test_every_language_is_an_edition_with_its_city_trifolds(files):
+    languages = {edition for edition, _ in files if "-worcester" not in edition}
+    languages = {e for e in languages if "-somerville" not in e}
+    assert languages == set(LANGUAGES)
+    for language in LANGUAGES:
+        for document in ("trifold", "faq", "wallet-card", "wallet-card-sheet"):
+            path = files[(language, document)]
+            assert len(PdfReader(path).pages) == DOCUMENTS[document].pages, (language, document)
+            assert PdfReader(path).trailer["/Root"]["/Lang"] == language
+        for city in ("worcester", "somerville"):
+            assert (f"{language}-{city}", "trifold") in files
+
+
+@pytest.mark.parametrize("language", sorted(TYPEFACE))
+def test_each_script_is_set_in_its_own_typeface(files, language):
+    """Vietnamese in Noto Sans (Atkinson Hyperlegible lacks its stacked accents), the other
+    scripts in the Noto family made for them; subset, never whole."""
+    for document in ("trifold", "faq", "wallet-card"):
+        found = embedded_fonts(files[(language, document)])
+        names = [name.split("+", 1)[-1] for name in found]
+        assert any(name.startswith(TYPEFACE[language]) for name in names), (document, names)
+        assert all("+" in name for name in found), ("not subset", document, list(found))
+
+
+def test_chinese_files_stay_small(files):
+    """The Han font is 20 MB a weight; subset, a Chinese tri-fold is a few hundred KB at most."""
+    for language in ("zh-Hant", "zh-Hans"):
+        for document in ("trifold", "faq", "wallet-card"):
+            size = files[(language, document)].stat().st_size
+            assert size < 400_000, (language, document, size)
+
+
+@cache
+def harfbuzz_font(family: str) -> hb.Font:
+    (font_file,) = fontpkg.family(family).files
+    return hb.Font(hb.Face(hb.Blob.from_file_path(str(font_file.path))))
+
+
+def shaped(family: str, word: str, language: str) -> list[int]:
+    """The glyph ids HarfBuzz gives for WORD in LANGUAGE (Nepali has forms of its own), in
+    drawing (visual) order."""
+    buffer = hb.Buffer()
+    buffer.add_str(word)
+    buffer.language = language
+    buffer.guess_segment_properties()
+    hb.shape(harfbuzz_font(family), buffer, {})
+    return [info.codepoint for info in buffer.glyph_infos]
+
+
+def contains(stream: list[int], part: list[int]) -> bool:
+    return any(stream[i : i + len(part)] == part for i in range(len(stream) - len(part) + 1))
+
+
+@pytest.mark.parametrize("language", sorted(SHAPED))
+def test_shaping_is_what_harfbuzz_gives(files, editions, language):
+    """Every word of the script, as drawn in the PDF, is the glyph sequence HarfBuzz makes of
+    it with the same font: Arabic letters joined (initial, medial, final forms), Devanagari
+    conjuncts and vowel signs in place. A word drawn letter by letter in isolated forms, or
+    with a broken cluster, is a different sequence."""
+    family, script = SHAPED[language]
+    words = 0
+    for document in ("trifold", "faq", "wallet-card"):
+        pages = glyph_stream(files[(language, document)], family.replace(" ", "-"))
+        for _field, text in printed_fields(editions[language], document):
+            for word in text.split():
+                word = word.strip(".,:;!?()«»\"'،؟।")
+                letters = [c for c in word if c.isalpha()]
+                if not letters or not all(script in unicodedata.name(c, "") for c in letters):
+                    continue
+                glyphs = shaped(family, word, language)
+                assert any(contains(page, glyphs) for page in pages), (document, word, glyphs)
+                words += 1
+    assert words > 150, words
+
+
+def poppler_text(path: Path, page: int = 0, box: tuple[float, ...] | None = None) -> str:
+    """What poppler reads (in drawing order, `-raw`), optionally inside BOX (left, top, width,
+    height in points from the page's top left), with its bidi embedding marks taken out."""
+    crop: list[str] = []
+    if box is not None:
+        crop = ["-x", str(round(box[0])), "-y", str(round(box[1]))]
+        crop += ["-W", str(round(box[2])), "-H", str(round(box[3]))]
+    pages = ["-f", str(page + 1), "-l", str(page + 1)]
+    out = subprocess.run(
+        ["pdftotext", "-raw", "-r", "72", *pages, *crop, str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return " ".join("".join(c for c in out if c not in BIDI_MARKS).split())
+
+
+BIDI_MARKS = set("\u202a\u202b\u202c\u202d\u202e")
+
+
+def arabic_words(text: str) -> list[str]:
+    """The words of TEXT written in Arabic letters only (not "IOP", not the number)."""
+    words = [word.strip(".,:;!?()«»\"'،؟") for word in text.split()]
+    return [w for w in words if w and all("\u0600" <= c <= "\u06ff" for c in w)]
+
+
+def test_arabic_trifold_is_mirrored(files, editions):
+    """An Arabic reader opens the brochure from the other side: the front cover is the
+    left-hand panel of the outside page, the tuck-in flap the right-hand one; inside, the
+    narrower panel is on the left. Words are found where poppler reads them."""
+    path = files[("ar", "trifold")]
+    fold = editions["ar"].content.trifold
+    mirrored = DOCUMENTS["trifold"].for_direction("rtl").panel_geometry()
+    assert mirrored["cover"][0] == 0 and mirrored["flap"][0] + mirrored["flap"][1] == 11
+    assert mirrored["inside-right"] == (0.0, 3.625)
+
+    def panel_text(page: int, key: str) -> str:
+        left, width = mirrored[key]
+        return poppler_text(path, page, (left * 72, 0, width * 72, 8.5 * 72))
+
+    for page, key, text in [
+        (0, "cover", fold.cover.headline),
+        (0, "flap", fold.flap.heading),
+        (1, "inside-right", fold.inside_right.heading),
+        (1, "inside-left", fold.inside_left.heading),
+    ]:
+        found = panel_text(page, key)
+        for word in arabic_words(text):
+            assert word[::-1] in found, (key, word, found[:80])
+
+
+def test_arabic_letters_read_back_right(files, editions):
+    """Every Arabic word comes back with the right letters: poppler gives them in the order
+    they are drawn (right to left, so reversed), and each line's /ActualText (pikepdf) holds
+    the words in reading order, which is what a screen reader reads."""
+    words = 0
+    for document in ("trifold", "faq", "wallet-card"):
+        path = files[("ar", document)]
+        drawn = " ".join(poppler_text(path, page) for page in range(DOCUMENTS[document].pages))
+        actual = " ".join(actual_texts(path))
+        for _field, text in printed_fields(editions["ar"], document):
+            for word in arabic_words(text):
+                assert word[::-1] in drawn, (document, word)
+                assert word in actual, (document, word)
+                words += 1
+    assert words > 200, words
+
+
+def actual_texts(path: Path) -> list[str]:
+    """Every /ActualText of a marked-content sequence, in drawing order."""
+    found = []
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            for operands, operator in pikepdf.parse_content_stream(page):
+                if str(operator) == "BDC" and isinstance(operands[1], pikepdf.Dictionary):
+                    text = operands[1].get("/ActualText")
+                    if text is not None:
+                        found.append(str(text))
+    return found
+
+
+def number_lines(path: Path, page: int) -> list[str]:
+    """The number's characters on each line of a page, sorted left to right by where pdfium
+    finds them drawn: what a reader's eye meets, whatever order the file stores them in."""
+    pdf = pdfium.PdfDocument(path)
+    try:
+        textpage = pdf[page].get_textpage()
+        lines: list[tuple[float, list[tuple[float, str]]]] = []
+        for index in range(textpage.count_chars()):
+            char = textpage.get_text_range(index, 1)
+            if char not in "0123456789()-":
+                continue
+            left, bottom, _right, top = textpage.get_charbox(index)
+            middle = (bottom + top) / 2
+            line = next((items for y, items in lines if abs(y - middle) < 6), None)
+            if line is None:
+                lines.append((middle, line := []))
+            line.append((left, char))
+        return ["".join(char for _, char in sorted(items)) for _, items in lines]
+    finally:
+        pdf.close()
+
+
+def test_arabic_phone_number_reads_left_to_right(files):
+    """On the page, inside Arabic: "(978) 699-9786", never "699-9786 (978)"."""
+    for document in ("trifold", "faq", "wallet-card"):
+        path = files[("ar", document)]
+        for page in range(DOCUMENTS[document].pages):
+            for line in number_lines(path, page):
+                assert line == "(978)699-9786", (document, page, line)
+
+
+def test_han_font_comes_from_the_debian_package():
+    """Named by path, never found on the machine by chance."""
+    assert fonts.cjk_installed(), f"install {fonts.CJK_PACKAGE} (make system-deps)"
+    folder = fonts._cjk_folder()
+    assert folder in fonts.font_dirs()
+    assert sorted(p.resolve() for p in folder.iterdir()) == sorted(fonts.CJK_FILES)
