@@ -225,7 +225,16 @@ def _hash_if_unchanged(path: Path, before: tuple[int, int] | None) -> str:
 
 
 def _glyph_problems(edition: Edition, chars: list[str]) -> list[str]:
-    """Name the content field that holds a character no font can draw."""
+    """Name the content field that holds a character no font can draw. Without the Chinese
+    font every Han character is missing: say so once, with the command that installs it."""
+    if not fonts.cjk_installed() and (han := [c for c in chars if _han(c)]):
+        places = [p for source in edition.sources for p in locate(source, han[0])]
+        where = places[0] if places else edition.sources[-1].name
+        return [
+            f"{where}: the fonts have no character {han[0]!r} (U+{ord(han[0]):04X}) nor "
+            f"{len(han) - 1} more Chinese characters: the Chinese font is not installed; run "
+            f"`make system-deps` as root (Debian package {fonts.CJK_PACKAGE})"
+        ]
     problems = []
     for char in chars:
         what = f"{char!r} (U+{ord(char):04X})"
@@ -236,6 +245,13 @@ def _glyph_problems(edition: Edition, chars: list[str]) -> list[str]:
             for place in places or [edition.sources[-1].name]
         ]
     return problems
+
+
+def _han(char: str) -> bool:
+    """A Chinese character or CJK punctuation (what Noto Sans CJK draws)."""
+    import unicodedata
+
+    return unicodedata.name(char, "").startswith(("CJK", "FULLWIDTH", "IDEOGRAPHIC"))
 
 
 def _label(edition: Edition, spec: DocumentSpec) -> str:

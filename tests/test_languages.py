@@ -4,6 +4,7 @@ shaped as HarfBuzz shapes it, read back in reading order, and Arabic mirrored.""
 from __future__ import annotations
 
 import subprocess
+import sys
 import unicodedata
 from functools import cache
 from pathlib import Path
@@ -242,3 +243,26 @@ def test_han_font_comes_from_the_debian_package():
     folder = fonts._cjk_folder()
     assert folder in fonts.font_dirs()
     assert sorted(p.resolve() for p in folder.iterdir()) == sorted(fonts.CJK_FILES)
+
+
+def test_without_the_han_font_the_build_says_what_to_install(tmp_path):
+    """On a machine without fonts-noto-cjk, the Chinese editions fail with the command that
+    installs it, naming the field, never with boxes printed for the characters."""
+    code = (
+        "import sys; from pathlib import Path; from brochure import fonts; "
+        "fonts.CJK_FILES = (Path('/nonexistent/NotoSansCJK-Regular.ttc'),); "
+        "from brochure.cli import main; "
+        f"sys.exit(main(['build', 'faq', '--out', {str(tmp_path)!r}]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert result.returncode == 1, result.stderr
+    lines = [line for line in result.stderr.splitlines() if "U+" in line]
+    # One line per Chinese document, not one per character.
+    assert len(lines) == 2 * 1, lines
+    for line in lines:
+        assert line.startswith(("zh-Hant.yml:", "zh-Hans.yml:")), line
+        assert line.endswith("run `make system-deps` as root (Debian package fonts-noto-cjk)")
+    assert not (tmp_path / "zh-Hant" / "faq.pdf").exists()
+    assert not (tmp_path / "en" / "faq.pdf").exists()  # nothing is written when one fails
