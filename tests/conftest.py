@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -42,6 +43,17 @@ def edit(path: Path, old: str, new: str) -> None:
 def build_into(out: Path, content: Path = CONTENT, **choices) -> list:
     """Build through the same options object the command line makes; the files written."""
     return build(BuildOptions.create(content, out=out, **choices)).built
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A small valid project, safe to change: tests/corpus/base.yml (English only, no
+    translations) as content.yml, and a copy of the templates. Returns its folder."""
+    folder = tmp_path / "project"
+    folder.mkdir()
+    shutil.copy(Path(__file__).parent / "corpus" / "base.yml", folder / "content.yml")
+    shutil.copytree(PROJECT_ROOT / "templates", folder / "templates")
+    return folder
 
 
 @pytest.fixture(scope="session")

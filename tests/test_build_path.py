@@ -31,16 +31,6 @@ CORPUS = Path(__file__).parent / "corpus"
 RED, BLUE = (220, 20, 20), (20, 20, 220)
 
 
-@pytest.fixture
-def project(tmp_path) -> Path:
-    """A small valid project: content.yml (no translations) and a copy of the templates."""
-    folder = tmp_path / "project"
-    folder.mkdir()
-    shutil.copy(CORPUS / "base.yml", folder / "content.yml")
-    shutil.copytree(PROJECT_ROOT / "templates", folder / "templates")
-    return folder
-
-
 def put_in_faq(project: Path, markup: str) -> None:
     """Insert MARKUP at the top of the FAQ page (inside its box, so the fit check sees it)."""
     template = project / "templates" / "faq.html.j2"

@@ -15,7 +15,6 @@ from PIL import Image
 from brochure.cli import main
 from brochure.documents import RULES
 from brochure.inks import measure
-from brochure.paths import PROJECT_ROOT
 from tests.conftest import CITIES, LANGUAGES, edit, run_brochure
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -74,16 +73,6 @@ def test_check_reports_ink_per_page(built_press, capsys):
             measured = [p.coverage for p in measure(built_press[document].read_bytes())]
             assert pages == pytest.approx(measured, abs=0.5)
             assert 0 < max(pages) <= INK_LIMIT
-
-
-@pytest.fixture
-def project(tmp_path) -> Path:
-    """A small valid project: English only, a copy of the templates."""
-    folder = tmp_path / "project"
-    folder.mkdir()
-    shutil.copy(CORPUS / "base.yml", folder / "content.yml")
-    shutil.copytree(PROJECT_ROOT / "templates", folder / "templates")
-    return folder
 
 
 def press_check(project: Path, *documents: str):
