@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import math
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import pikepdf
 import pypdfium2 as pdfium
 from PIL import ImageChops
 from pypdf import PdfReader
@@ -352,3 +356,94 @@ def glyph_stream(path: Path, font_name: str) -> list[list[int]]:
                     ]
             pages.append(glyphs)
     return pages
+
+
+# --- poppler: the text and the structure tree as another program reads them ----------------
+
+BIDI_MARKS = set("\u202a\u202b\u202c\u202d\u202e")
+
+
+def poppler_text(path: Path, page: int | None = None, box: tuple[float, ...] | None = None) -> str:
+    """What poppler reads in drawing order (`pdftotext -raw`, which does not join "treat-" and
+    "ment" the way plain pdftotext does; a screen reader does not either): all pages, or PAGE
+    (from 0), optionally inside BOX (left, top, width, height in points from the top left).
+    White space collapsed, no-break spaces as spaces, poppler's bidi embedding marks out."""
+    pages = [] if page is None else ["-f", str(page + 1), "-l", str(page + 1)]
+    crop: list[str] = []
+    if box is not None:
+        crop = ["-x", str(round(box[0])), "-y", str(round(box[1]))]
+        crop += ["-W", str(round(box[2])), "-H", str(round(box[3]))]
+    out = subprocess.run(
+        ["pdftotext", "-raw", "-r", "72", *pages, *crop, str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    kept = "".join(" " if c == "\u00a0" else c for c in out if c not in BIDI_MARKS)
+    return " ".join(kept.split())
+
+
+@dataclass
+class Node:
+    """One structure element from `pdfinfo -struct-text`: its type, its text lines, its kids."""
+
+    kind: str
+    lines: list[str] = field(default_factory=list)
+    kids: list[Node] = field(default_factory=list)
+
+    def walk(self) -> Iterator[Node]:
+        yield self
+        for kid in self.kids:
+            yield from kid.walk()
+
+    def text_lines(self) -> list[str]:
+        """Its text, one entry per line as laid out (each Span is one line of a block)."""
+        return self.lines + [line for kid in self.kids for line in kid.text_lines()]
+
+
+def structure(path: Path) -> Node:
+    """The structure tree as poppler reads it (`pdfinfo -struct-text`)."""
+    output = subprocess.run(
+        ["pdfinfo", "-struct-text", str(path)], capture_output=True, text=True, check=True
+    ).stdout
+    root = Node("root")
+    stack: list[tuple[int, Node]] = [(-1, root)]
+    for line in output.splitlines():
+        depth = len(line) - len(line.lstrip(" "))
+        item = line.strip()
+        while stack[-1][0] >= depth:
+            stack.pop()
+        parent = stack[-1][1]
+        if item.startswith('"'):
+            parent.lines.append(item[1:-1])
+        elif item:
+            node = Node(item.split(" ")[0])
+            parent.kids.append(node)
+            stack.append((depth, node))
+    return root
+
+
+def struct_text(path: Path) -> list[str]:
+    """The text poppler reads from the structure tree, element by element, in order."""
+    return [line for line in structure(path).text_lines() if line.strip()]
+
+
+# --- pikepdf: the structure tree's objects ------------------------------------------------
+
+
+def struct_elements(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
+    """Every structure element, in document (reading) order."""
+    found = []
+
+    def walk(node: pikepdf.Object) -> None:
+        if isinstance(node, pikepdf.Array):
+            for kid in node:
+                walk(kid)
+        elif isinstance(node, pikepdf.Dictionary) and node.get("/Type") not in ("/MCR", "/OBJR"):
+            if "/S" in node:
+                found.append(node)
+            if "/K" in node:
+                walk(node.K)
+
+    walk(pdf.Root.StructTreeRoot.K)
+    return found

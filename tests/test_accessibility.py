@@ -4,8 +4,6 @@ whole, FAQ questions as headings, headings and bullet lines that never end on on
 from __future__ import annotations
 
 import re
-import subprocess
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pikepdf
@@ -14,7 +12,8 @@ import pytest
 from brochure.editions import Edition, load_editions
 from brochure.render import keep_last_words
 from tests.conftest import CONTENT, LANGUAGES, OFFICE_FILES
-from tests.test_card_access import pdfua, struct_elements
+from tests.pdfread import poppler_text, struct_elements, structure
+from tests.test_card_access import pdfua
 
 #: Which content fields each document prints (the city paragraphs: only the edition's own city
 #: in a city tri-fold). Fields not listed are not printed: file names, language codes, and the
@@ -60,15 +59,6 @@ def flat(text: str) -> str:
     return " ".join(text.replace("\u00a0", " ").split())
 
 
-def raw_text(path: Path) -> str:
-    """The text in the order it is drawn, as poppler reads it, without joining words a line
-    break split (`pdftotext` alone would join "treat-" and "ment"; a screen reader does not)."""
-    result = subprocess.run(
-        ["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True
-    )
-    return flat(result.stdout)
-
-
 @pytest.fixture(scope="module")
 def editions() -> dict[str, Edition]:
     return {edition.name: edition for edition in load_editions(CONTENT)}
@@ -99,7 +89,7 @@ def test_every_word_of_the_content_comes_back_whole(built_all, editions):
         language = language_of(result.edition)
         if result.document not in PRINTED or language in RIGHT_TO_LEFT:
             continue
-        text = raw_text(result.path)
+        text = poppler_text(result.path)
         if language in WITHOUT_SPACES:
             text = "".join(text.split())
         for field_path, words in printed_fields(editions[result.edition], result.document):
@@ -110,45 +100,6 @@ def test_every_word_of_the_content_comes_back_whole(built_all, editions):
 
 
 # --- the structure tree, as poppler reads it -----------------------------------------------
-
-
-@dataclass
-class Node:
-    """One structure element from `pdfinfo -struct-text`: its type, its text lines, its kids."""
-
-    kind: str
-    lines: list[str] = field(default_factory=list)
-    kids: list[Node] = field(default_factory=list)
-
-    def walk(self):
-        yield self
-        for kid in self.kids:
-            yield from kid.walk()
-
-    def text_lines(self) -> list[str]:
-        """Its text, one entry per line as laid out (each Span is one line of a block)."""
-        return self.lines + [line for kid in self.kids for line in kid.text_lines()]
-
-
-def structure(path: Path) -> Node:
-    output = subprocess.run(
-        ["pdfinfo", "-struct-text", str(path)], capture_output=True, text=True, check=True
-    ).stdout
-    root = Node("root")
-    stack: list[tuple[int, Node]] = [(-1, root)]
-    for line in output.splitlines():
-        depth = len(line) - len(line.lstrip(" "))
-        item = line.strip()
-        while stack[-1][0] >= depth:
-            stack.pop()
-        parent = stack[-1][1]
-        if item.startswith('"'):
-            parent.lines.append(item[1:-1])
-        elif item:
-            node = Node(item.split(" ")[0])
-            parent.kids.append(node)
-            stack.append((depth, node))
-    return root
 
 
 def test_faq_questions_are_headings(built_all, editions):

@@ -23,7 +23,7 @@ from brochure.editions import load_editions
 from brochure.errors import BrochureError
 from brochure.impose import AVERY_5371, impose_cards
 from tests.conftest import CONTENT
-from tests.pdfread import render
+from tests.pdfread import render, struct_elements, struct_text
 
 EDITIONS = ("en", "es", "pt-BR")
 CARD_FILES = ("wallet-card", "wallet-card-sheet")
@@ -68,35 +68,9 @@ def pdfua(*paths: Path) -> list[dict]:
     return reports
 
 
-def struct_elements(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
-    """Every structure element, in document (reading) order."""
-    found = []
-
-    def walk(node: pikepdf.Object) -> None:
-        if isinstance(node, pikepdf.Array):
-            for kid in node:
-                walk(kid)
-        elif isinstance(node, pikepdf.Dictionary) and node.get("/Type") not in ("/MCR", "/OBJR"):
-            if "/S" in node:
-                found.append(node)
-            if "/K" in node:
-                walk(node.K)
-
-    walk(pdf.Root.StructTreeRoot.K)
-    return found
-
-
 def parent_tree(pdf: pikepdf.Pdf) -> dict[int, pikepdf.Object]:
     nums = pdf.Root.StructTreeRoot.ParentTree.Nums
     return {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
-
-
-def struct_text(path: Path) -> list[str]:
-    """The text poppler reads from the structure tree, element by element, in order."""
-    out = subprocess.run(
-        ["pdfinfo", "-struct-text", str(path)], capture_output=True, text=True, check=True
-    ).stdout
-    return [m[1] for m in re.finditer(r'^\s*"(.*)"\s*$', out, re.M) if m[1].strip()]
 
 
 # --- an independent checker ------------------------------------------------------------------

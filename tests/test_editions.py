@@ -20,7 +20,15 @@ from brochure.editions import load_editions
 from brochure.errors import BrochureError
 from brochure.paths import PROJECT_ROOT
 from tests.conftest import CITIES, LANGUAGES, OFFICE_FILES, build_into, edit
-from tests.pdfread import colour_mask, count_colour, page_texts, printed_runs, render, text_boxes
+from tests.pdfread import (
+    colour_mask,
+    count_colour,
+    page_texts,
+    printed_runs,
+    render,
+    struct_elements,
+    text_boxes,
+)
 
 BAND = "DRAFT TRANSLATION – DO NOT HAND OUT"
 EDITIONS = LANGUAGES
@@ -284,20 +292,6 @@ def test_draft_mark_is_tagged_english_inside_a_translation(built_all, content):
         if edition.startswith("en") and document != "wallet-card-sheet":
             with pikepdf.open(path) as pdf:
                 assert not any("/Lang" in e for e in struct_elements(pdf)), (edition, document)
-
-
-def struct_elements(pdf) -> list:
-    """Every structure element of a tagged PDF, depth first."""
-    found, todo = [], [pdf.Root.StructTreeRoot]
-    while todo:
-        element = todo.pop()
-        kids = element.get("/K")
-        kids = kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
-        for kid in kids:
-            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
-                found.append(kid)
-                todo.append(kid)
-    return found
 
 
 def test_english_pages_show_none_of_the_warning_red(built_all):

@@ -20,7 +20,7 @@ from brochure import fonts
 from brochure.documents import DOCUMENTS
 from brochure.editions import Edition, load_editions
 from tests.conftest import CONTENT
-from tests.pdfread import embedded_fonts, glyph_stream
+from tests.pdfread import embedded_fonts, glyph_stream, poppler_text
 from tests.test_accessibility import printed_fields
 
 #: In the order the two cities' language services rank them after English (issue 12).
@@ -125,26 +125,6 @@ def test_shaping_is_what_harfbuzz_gives(files, editions, language):
     assert words > 150, words
 
 
-def poppler_text(path: Path, page: int = 0, box: tuple[float, ...] | None = None) -> str:
-    """What poppler reads (in drawing order, `-raw`), optionally inside BOX (left, top, width,
-    height in points from the page's top left), with its bidi embedding marks taken out."""
-    crop: list[str] = []
-    if box is not None:
-        crop = ["-x", str(round(box[0])), "-y", str(round(box[1]))]
-        crop += ["-W", str(round(box[2])), "-H", str(round(box[3]))]
-    pages = ["-f", str(page + 1), "-l", str(page + 1)]
-    out = subprocess.run(
-        ["pdftotext", "-raw", "-r", "72", *pages, *crop, str(path), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return " ".join("".join(c for c in out if c not in BIDI_MARKS).split())
-
-
-BIDI_MARKS = set("\u202a\u202b\u202c\u202d\u202e")
-
-
 def arabic_words(text: str) -> list[str]:
     """The words of TEXT written in Arabic letters only (not "IOP", not the number)."""
     words = [word.strip(".,:;!?()«»\"'،؟") for word in text.split()]
@@ -183,7 +163,7 @@ def test_arabic_letters_read_back_right(files, editions):
     words = 0
     for document in ("trifold", "faq", "wallet-card"):
         path = files[("ar", document)]
-        drawn = " ".join(poppler_text(path, page) for page in range(DOCUMENTS[document].pages))
+        drawn = poppler_text(path)
         actual = " ".join(actual_texts(path))
         for _field, text in printed_fields(editions["ar"], document):
             for word in arabic_words(text):
