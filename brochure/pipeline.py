@@ -8,6 +8,7 @@ warm; the image cache lives for one build only, so a changed picture is never se
 from __future__ import annotations
 
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -249,8 +250,6 @@ def _glyph_problems(edition: Edition, chars: list[str]) -> list[str]:
 
 def _han(char: str) -> bool:
     """A Chinese character or CJK punctuation (what Noto Sans CJK draws)."""
-    import unicodedata
-
     return unicodedata.name(char, "").startswith(("CJK", "FULLWIDTH", "IDEOGRAPHIC"))
 
 
