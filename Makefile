@@ -21,8 +21,9 @@ $(STAMP): pyproject.toml
 system-deps: ## Install the Debian libraries WeasyPrint needs (when run as root)
 	@OPTIONAL="libharfbuzz-subset0 libgs-common" ./scripts/system-deps.sh
 
-test-deps: ## Also install what the tests use when present: poppler-utils, ghostscript, chromium
+test-deps: ## Also install what the tests use when present: poppler-utils, ghostscript, chromium, the XLIFF schema
 	@OPTIONAL="libharfbuzz-subset0 libgs-common poppler-utils ghostscript chromium" ./scripts/system-deps.sh
+	@./scripts/xliff-schema.sh $(VENV)/share/xliff
 
 install: system-deps $(STAMP) ## Create .venv and install the package with its pinned dependencies
 

@@ -200,7 +200,7 @@ def _thumbnails_exist(out: Path, target: Target) -> bool:
 
 def _hash_sources(plans: list[EditionPlan] | None) -> dict[str, str]:
     """SHA-256 of every content file, by resolved path."""
-    paths = {str(path.resolve()): path for plan in plans or [] for path in plan.sources}
+    paths = {str(path.resolve()): path for plan in plans or [] for path in plan.inputs}
     return {name: hash_file(path) for name, path in paths.items()}
 
 

@@ -73,7 +73,9 @@ def catalog_files(
                 heading = f"{city} tri-fold" if city else "All handouts"
                 groups.append(Group(heading, entries, edition.draft))
         if groups:
-            sections.append((LANGUAGE_NAMES.get(language, language), language, groups))
+            first = next(e for e in editions if e.language == language)
+            review = first.review.summary() if first.review.states else ""
+            sections.append((LANGUAGE_NAMES.get(language, language), language, groups, review))
     html = (
         _environment()
         .get_template(TEMPLATE.name)

@@ -54,7 +54,32 @@ def parser() -> argparse.ArgumentParser:
         "--port", type=port_number, default=8000, help="default: 8000; 0 picks a free one"
     )
     sub.add_parser("list", help="name the documents and how to print them")
+    translations_parser(sub)
     return p
+
+
+def translations_parser(sub: argparse._SubParsersAction) -> None:
+    t = sub.add_parser("translations", help="send a translation out and bring it back")
+    tsub = t.add_subparsers(dest="action", required=True, metavar="ACTION")
+    status = tsub.add_parser("status", help="per language: strings reviewed, stale, missing")
+    status.add_argument("languages", nargs="*", metavar="LANG", help="default: all")
+    out = tsub.add_parser("export", help="one language's strings as XLIFF 1.2 or PO")
+    out.add_argument("language", metavar="LANG")
+    out.add_argument("--format", choices=("xliff", "po"), default="xliff")
+    out.add_argument("--out", type=Path, metavar="FILE", help="default: LANG.xlf or LANG.po")
+    only = out.add_mutually_exclusive_group()
+    only.add_argument(
+        "--only-untranslated", dest="only", action="store_const", const="untranslated"
+    )
+    only.add_argument("--only-stale", dest="only", action="store_const", const="stale")
+    back = tsub.add_parser("import", help="a translator's XLIFF or PO file back into the YAML")
+    back.add_argument("file", type=Path, metavar="FILE")
+    back.add_argument("--reviewed-by", metavar="NAME", help="record these strings as reviewed")
+    back.add_argument("--templates", type=Path, metavar="DIR", help=TEMPLATES_HELP)
+    move = tsub.add_parser("migrate", help="turn the old `reviewed: true` into review records")
+    move.add_argument("languages", nargs="+", metavar="LANG")
+    for command in (status, out, back, move):
+        command.add_argument("--content", type=Path, default=Path("content.yml"), metavar="PATH")
 
 
 def port_number(text: str) -> int:
@@ -81,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "list":
             return list_documents()
+        if args.command == "translations":
+            return run_translations(args)
         if args.command == "serve":
             from brochure.serve import CannotListen, serve
 
@@ -129,6 +156,46 @@ def list_documents() -> int:
 
 def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def run_translations(args: argparse.Namespace) -> int:
+    from brochure import translations as tr
+    from brochure.paths import default_templates
+
+    project = tr.load_project(args.content)
+    if args.action == "status":
+        print(tr.status_table(project, args.languages), end="")
+    elif args.action == "export":
+        data = tr.export(project, args.language, args.format, args.only)
+        target = args.out or tr.default_export_name(args.language, args.format)
+        from brochure.output import publish
+
+        publish([(target, data)], target.resolve().parent)
+        print(
+            f"wrote {target}: send it to the translator; bring it back with "
+            f"`brochure translations import {target} --reviewed-by NAME`"
+        )
+    elif args.action == "import":
+        templates = (args.templates or default_templates(args.content)).resolve()
+        done = tr.import_file(project, args.file, args.reviewed_by, templates)
+        print(
+            f"{done.language}: {plural(done.changed, 'string')} changed, "
+            f"{plural(done.reviewed, 'string')} recorded as reviewed"
+            + (
+                f"; {done.not_done} still marked unfinished by the translator"
+                if done.not_done
+                else ""
+            )
+        )
+        if not args.reviewed_by:
+            print(
+                "No review recorded: import with --reviewed-by NAME once a qualified "
+                "translator has checked the strings."
+            )
+    else:
+        for code in args.languages:
+            print(f"{code}: {plural(tr.migrate(project, code), 'string')} recorded as reviewed")
+    return 0
 
 
 def run_check(options: BuildOptions) -> int:
@@ -209,14 +276,12 @@ def run_build(options: BuildOptions) -> int:
 
 
 def warn_drafts(editions: list) -> None:
-    """A translation nobody qualified has reviewed must never pass for a finished one."""
-    drafts = sorted({e.language for e in editions if e.draft})
-    for language in drafts:
-        print(
-            f"warning: {language}: translation not yet reviewed by a qualified translator; "
-            "every panel, card and page is marked DRAFT. Do not hand it out.",
-            file=sys.stderr,
-        )
+    """A translation nobody qualified has reviewed must never pass for a finished one. Once
+    per language, however many city editions it has."""
+    languages = {e.language: e for e in editions if e.draft}
+    for language in sorted(languages):
+        for line in languages[language].review.warnings(language):
+            print(f"warning: {line}", file=sys.stderr)
 
 
 class Progress:

@@ -26,6 +26,8 @@ from brochure.content import (
 )
 from brochure.errors import BrochureError
 from brochure.plan import EditionPlan, edition_plans, translation_path
+from brochure.review import Record, State, load_records, state_of
+from brochure.strings import Unit, text_units
 
 #: Written once in content.yml and shared by every edition; a translation must not repeat them.
 SHARED = {
@@ -44,11 +46,72 @@ OPTIONAL = {("language",), ("revised",)}
 
 
 class Review(Model):
-    """Whether a qualified translator has checked every line of this translation."""
+    """A translation file's own note on its review. Whether it is reviewed is decided per
+    string by the review records (brochure/review.py); `reviewed: true` is the old whole-file
+    switch, turned into records once by `brochure translations migrate`."""
 
-    reviewed: bool
+    reviewed: bool = False
     reviewed_by: Text | None = None
     note: Text | None = None
+
+
+@dataclass(frozen=True)
+class ReviewStatus:
+    """Every string of one translation and where it stands; English's own is all reviewed."""
+
+    states: tuple[tuple[str, State], ...] = ()
+    records: tuple[tuple[str, Record], ...] = ()
+
+    @property
+    def reviewed(self) -> bool:
+        return all(state is State.REVIEWED for _id, state in self.states)
+
+    def count(self, state: State) -> int:
+        return sum(1 for _id, s in self.states if s is state)
+
+    def ids(self, state: State) -> list[str]:
+        return [unit_id for unit_id, s in self.states if s is state]
+
+    def record(self, unit_id: str) -> Record | None:
+        return dict(self.records).get(unit_id)
+
+    def summary(self) -> str:
+        """`58 of 61 strings reviewed; 3 changed in English since review`: for a manager."""
+        parts = [f"{self.count(State.REVIEWED)} of {len(self.states)} strings reviewed"]
+        for state, words in ((State.STALE, "changed in English"), (State.EDITED, "edited")):
+            if n := self.count(state):
+                parts.append(f"{n} {words} since review")
+        return "; ".join(parts)
+
+    def warnings(self, language: str) -> list[str]:
+        """What the build says about a translation that is not (or no longer) reviewed: each
+        stale or edited string by name (there are few), the unreviewed ones as a count."""
+        lines = []
+        for unit_id in self.ids(State.STALE):
+            date = self.record(unit_id).date  # type: ignore[union-attr]
+            lines.append(
+                f"{language}: {unit_id}: English changed after review on {date:%Y-%m-%d}; "
+                f"send it to the translator (`brochure translations export {language} "
+                "--only-stale`)"
+            )
+        for unit_id in self.ids(State.EDITED):
+            date = self.record(unit_id).date  # type: ignore[union-attr]
+            lines.append(
+                f"{language}: {unit_id}: translation edited after review on {date:%Y-%m-%d}; "
+                "have a qualified translator review it again"
+            )
+        if self.count(State.UNREVIEWED) + self.count(State.MISSING):
+            lines.append(
+                f"{language}: translation not yet reviewed by a qualified translator "
+                f"({self.summary()}); every panel, card and page is marked DRAFT. "
+                "Do not hand it out."
+            )
+        elif not self.reviewed:
+            lines.append(
+                f"{language}: every panel, card and page is marked DRAFT until the strings "
+                f"named above are reviewed again ({self.summary()})"
+            )
+        return lines
 
 
 @dataclass(frozen=True)
@@ -57,8 +120,11 @@ class Edition:
 
     plan: EditionPlan
     content: Content
-    reviewed: bool = True
-    review_note: str = field(default="", compare=False)
+    review: ReviewStatus = field(default=ReviewStatus(), compare=False)
+
+    @property
+    def reviewed(self) -> bool:
+        return self.review.reviewed
 
     @property
     def name(self) -> str:
@@ -114,7 +180,7 @@ def load_editions(path: Path, languages: set[str] | None = None) -> list[Edition
             problems += exc.lines
     if problems:
         raise BrochureError(problems)
-    words: dict[str, tuple[Content, Review]] = {english.language: (english, Review(reviewed=True))}
+    words: dict[str, tuple[Content, ReviewStatus]] = {english.language: (english, ReviewStatus())}
     for language, file in files.items():
         if languages is not None and language not in languages:
             continue
@@ -126,19 +192,12 @@ def load_editions(path: Path, languages: set[str] | None = None) -> list[Edition
         raise BrochureError(problems)
     plans = edition_plans(path, english.language, files, english.city_editions)
     plans = [plan for plan in plans if plan.language in words]
-    return [
-        Edition(plan, words[plan.language][0], *_review_state(words[plan.language][1]))
-        for plan in plans
-    ]
-
-
-def _review_state(review: Review) -> tuple[bool, str]:
-    return review.reviewed, review.note or ""
+    return [Edition(plan, *words[plan.language]) for plan in plans]
 
 
 def _load_translation(
     main: Path, english: dict, language: str, path: Path
-) -> tuple[Content, Review]:
+) -> tuple[Content, ReviewStatus]:
     """A translation overlaid on content.yml, validated like it; PATH is already confined."""
     name = path.relative_to(main.resolve().parent).as_posix()
     data, lines = read_yaml(path, name)
@@ -156,16 +215,27 @@ def _load_translation(
         raise BrochureError(problems)
     merged = overlay(english, {k: v for k, v in data.items() if k not in TRANSLATION_ONLY})
     merged["language"] = language
-    return validate_content(merged, lines, name), review
+    content = validate_content(merged, lines, name)
+    records = load_records(path, main.resolve().parent)
+    if review.reviewed:
+        raise BrochureError(
+            f"{name}:{line_for(('review', 'reviewed'), lines)}: review.reviewed: the whole-file "
+            "switch is replaced by a review record for each string; run `brochure translations "
+            f"migrate {language}` once to turn it into records (the reviewer's name is kept)"
+        )
+    return content, review_status(text_units(english, data), records)
+
+
+def review_status(units: list[Unit], records: dict[str, Record]) -> ReviewStatus:
+    return ReviewStatus(
+        tuple((u.id, state_of(u, records.get(u.id))) for u in units),
+        tuple((u.id, records[u.id]) for u in units if u.id in records),
+    )
 
 
 def _review(raw: Any, lines: dict, name: str, problems: list[str]) -> Review:
     if raw is None:
-        problems.append(
-            f"{name}:1: review: required but missing; add `review: {{reviewed: false}}` until a "
-            "qualified translator has checked every line"
-        )
-        return Review(reviewed=False)
+        return Review()
     try:
         review = Review.model_validate(raw)
     except ValidationError as exc:

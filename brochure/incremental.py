@@ -96,7 +96,7 @@ def input_key(shared: str, edition: EditionPlan, document: str, files: Iterable[
 
 
 def sources_of(edition: EditionPlan) -> list[str]:
-    return [str(path.resolve()) for path in edition.sources]
+    return [str(path.resolve()) for path in edition.inputs]
 
 
 @dataclass

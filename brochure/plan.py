@@ -11,6 +11,7 @@ from pathlib import Path
 
 from brochure.documents import DocumentSpec
 from brochure.errors import BrochureError
+from brochure.review import records_path
 from brochure.source import confined_file, read_yaml
 
 #: City editions are a tri-fold whose back panel carries one city's paragraph.
@@ -29,6 +30,14 @@ class EditionPlan:
 
     def makes(self, document: str) -> bool:
         return self.documents is None or document in self.documents
+
+    @property
+    def inputs(self) -> tuple[Path, ...]:
+        """Every file that decides the edition's pages: its words, and for a translation the
+        review records (they decide the draft mark), whether or not they exist yet."""
+        if len(self.sources) < 2:
+            return self.sources
+        return (*self.sources, records_path(self.sources[-1]))
 
 
 def edition_plans(

@@ -339,6 +339,8 @@ def project_copy(tmp_path) -> Path:
 def test_reviewed_translation_prints_clean(project_copy, tmp_path, capsys):
     spanish = project_copy.parent / "translations" / "es.yml"
     edit(spanish, "  reviewed: false\n", "  reviewed: true\n  reviewed_by: Ana Pérez, CMI\n")
+    # The old whole-file switch becomes a review record per string (tests/test_translations.py).
+    assert main(["translations", "migrate", "es", "--content", str(project_copy)]) == 0
     out = tmp_path / "out"
     assert main(["build", "faq", "--content", str(project_copy), "--out", str(out)]) == 0
     assert BAND not in page_texts(out / "es" / "faq.pdf")[0]
