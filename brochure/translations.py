@@ -165,9 +165,13 @@ def default_export_name(code: str, fmt: str) -> Path:
 @dataclass(frozen=True)
 class Imported:
     language: str
-    changed: int
+    changed_ids: tuple[str, ...]
     reviewed: int
     not_done: int  # strings the translator left unfinished (fuzzy, needs-review)
+
+    @property
+    def changed(self) -> int:
+        return len(self.changed_ids)
 
 
 def import_file(
@@ -191,7 +195,7 @@ def import_file(
         raise BrochureError(problems)
     today = today or dt.date.today()
     yaml_text, records, report = _merged(language, incoming.units, reviewed_by, today)
-    _check_layout(project, language, yaml_text, records, templates)
+    _check_layout(project, language, yaml_text, records, templates, report.changed_ids)
     _write(language, yaml_text, records)
     return report
 
@@ -284,13 +288,14 @@ def _merged(
     document = yaml.load(language.path.read_text(encoding="utf-8"))
     records = dict(language.records)
     by_id = {u.id: u for u in language.units}
-    changed = reviewed = not_done = 0
+    changed: list[str] = []
+    reviewed = not_done = 0
     for unit in units:
         known = by_id[unit.id]
         target = unit.target.strip()
         if target != known.target:
             _set(document, known.loc, target)
-            changed += 1
+            changed.append(unit.id)
         if reviewed_by and unit.done:
             records[unit.id] = Record(reviewed_by.strip(), today, known.english, digest(target))
             reviewed += 1
@@ -302,7 +307,7 @@ def _merged(
     records = {k: records[k] for k in order if k in records}
     out = io.StringIO()
     yaml.dump(document, out)
-    return out.getvalue(), records, Imported(language.code, changed, reviewed, not_done)
+    return out.getvalue(), records, Imported(language.code, tuple(changed), reviewed, not_done)
 
 
 def _round_trip_yaml() -> YAML:
@@ -343,7 +348,12 @@ def _styled(text: str, old: Any, depth: int) -> Any:
 
 
 def _check_layout(
-    project: Project, language: Language, yaml_text: str, records: dict, templates: Path
+    project: Project,
+    language: Language,
+    yaml_text: str,
+    records: dict,
+    templates: Path,
+    changed: tuple[str, ...],
 ) -> None:
     """Lay out the language's handouts with the new words before anything is written: a
     translation that does not fit its box is refused here, not at the next build."""
@@ -368,9 +378,13 @@ def _check_layout(
         try:
             check(options.but(only=frozenset(pairs), workers=1))
         except BrochureError as exc:
+            named = ", ".join(changed[:8]) + (", ..." if len(changed) > 8 else "")
             raise BrochureError(
                 [f"{language.name}: with the imported words: {line}" for line in exc.lines]
-                + ["Nothing was written: fix what is named above and import the file again."]
+                + [
+                    f"Strings this file changes: {named}. Nothing was written: shorten the "
+                    "translation in the file and import it again."
+                ]
             ) from None
 
 
