@@ -246,6 +246,37 @@ class Card(Model):
     back: CardBack
 
 
+NUMBER_SLOT = "{number}"
+
+
+def _one_number_slot(value: str) -> str:
+    if re.search(r"\d\D{0,3}\d\D{0,3}\d", value):
+        raise ValueError(
+            f"has a number typed in; write {NUMBER_SLOT} where the phone number goes and the "
+            "handouts print the program's number there"
+        )
+    if value.count(NUMBER_SLOT) != 1:
+        raise ValueError(
+            f"must contain {NUMBER_SLOT} once, where the phone number goes, like "
+            f"'English: call {NUMBER_SLOT}' (the number itself is never typed here)"
+        )
+    return value
+
+
+class Speak(Model):
+    """ "We speak your language": a heading in this language, and this language's own line,
+    which the other languages' handouts print in the list."""
+
+    heading: Text
+    line: Annotated[Text, AfterValidator(_one_number_slot)]
+
+    @property
+    def around_number(self) -> tuple[str, str]:
+        """The words before and after the number."""
+        before, after = self.line.split(NUMBER_SLOT)
+        return before, after
+
+
 class Content(Model):
     language: LanguageCode
     program: Program
@@ -254,6 +285,8 @@ class Content(Model):
     faq: Faq
     card: Card
     closing: Annotated[list[Text], Field(min_length=1)]
+    #: Optional: without it, no handout prints the "we speak your language" list.
+    speak: Speak | None = None
     #: When the copy was last revised: dates the PDFs, so the same input gives the same bytes.
     revised: CalendarDate
     #: Printed across every page of a translation no qualified translator has reviewed yet.

@@ -18,6 +18,7 @@ from brochure.content import (
     Content,
     Loc,
     Model,
+    Speak,
     Text,
     describe_errors,
     line_for,
@@ -26,7 +27,7 @@ from brochure.content import (
 )
 from brochure.errors import BrochureError
 from brochure.plan import EditionPlan, edition_plans, translation_path
-from brochure.review import Record, State, load_records, state_of
+from brochure.review import Record, State, load_records, records_path, state_of
 from brochure.strings import Unit, text_units
 
 #: Written once in content.yml and shared by every edition; a translation must not repeat them.
@@ -114,6 +115,27 @@ class ReviewStatus:
         return lines
 
 
+def direction_of(language: str) -> str:
+    """ "rtl" for a language written right to left (Arabic): the page and the tri-fold's
+    panels mirror; "ltr" otherwise."""
+    return "rtl" if language.split("-")[0] in RIGHT_TO_LEFT else "ltr"
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """One language's line in a handout's "we speak your language" list, in that language."""
+
+    language: str
+    before: str  # the words before the number
+    after: str  # and after it (Nepali puts the verb last)
+    reviewed: bool
+    files: tuple[Path, ...]  # where the line and its review come from: the list's inputs
+
+    @property
+    def direction(self) -> str:
+        return direction_of(self.language)
+
+
 @dataclass(frozen=True)
 class Edition:
     """An edition's plan (name, files, documents) with its validated words."""
@@ -121,6 +143,18 @@ class Edition:
     plan: EditionPlan
     content: Content
     review: ReviewStatus = field(default=ReviewStatus(), compare=False)
+    #: Every language's line for the "we speak your language" list (this one's too).
+    all_speakers: tuple[Speaker, ...] = field(default=(), compare=False)
+
+    @property
+    def speakers(self) -> tuple[Speaker, ...]:
+        """The lines this edition prints: the other languages, reviewed ones only (a draft,
+        never handed out, lists every language)."""
+        return tuple(
+            s
+            for s in self.all_speakers
+            if s.language != self.language and (s.reviewed or self.draft)
+        )
 
     @property
     def reviewed(self) -> bool:
@@ -148,9 +182,7 @@ class Edition:
 
     @property
     def direction(self) -> str:
-        """ "rtl" for a language written right to left (Arabic): the page and the tri-fold's
-        panels mirror; "ltr" otherwise."""
-        return "rtl" if self.language.split("-")[0] in RIGHT_TO_LEFT else "ltr"
+        return direction_of(self.language)
 
     def makes(self, document: str) -> bool:
         return self.plan.makes(document)
@@ -192,7 +224,43 @@ def load_editions(path: Path, languages: set[str] | None = None) -> list[Edition
         raise BrochureError(problems)
     plans = edition_plans(path, english.language, files, english.city_editions)
     plans = [plan for plan in plans if plan.language in words]
-    return [Edition(plan, *words[plan.language]) for plan in plans]
+    speakers = tuple(_speakers(path, data, english, files, words))
+    return [Edition(plan, *words[plan.language], speakers) for plan in plans]
+
+
+def _speakers(
+    main: Path,
+    english_data: dict,
+    english: Content,
+    files: dict[str, Path],
+    words: dict[str, tuple[Content, ReviewStatus]],
+) -> list[Speaker]:
+    """Every language's line for the "we speak your language" list, with whether its
+    translation is reviewed. Languages this load skipped (serve's first pass) are read raw."""
+    found = []
+    if english.speak:
+        found.append(Speaker(english.language, *english.speak.around_number, True, (main,)))
+    for language, file in files.items():
+        if language in words:
+            speak, reviewed = words[language][0].speak, words[language][1].reviewed
+        else:
+            speak, reviewed = _raw_speak(main, english_data, file)
+        if speak:
+            inputs = (file, records_path(file))
+            found.append(Speaker(language, *speak.around_number, reviewed, inputs))
+    return found
+
+
+def _raw_speak(main: Path, english_data: dict, file: Path) -> tuple[Speak | None, bool]:
+    """A translation's line and review state without validating the whole file (the full load
+    that follows does that and reports its problems)."""
+    try:
+        data, _lines = read_yaml(file)
+        speak = Speak.model_validate(data.get("speak")) if isinstance(data, dict) else None
+        records = load_records(file, main.resolve().parent)
+    except (BrochureError, ValidationError):
+        return None, False
+    return speak, review_status(text_units(english_data, data), records).reviewed
 
 
 def _load_translation(

@@ -100,6 +100,7 @@ def template_context(edition: Edition, spec: DocumentSpec, profile: Profile) -> 
     return {
         "content": content,
         "edition": edition,
+        "speakers": Tracked(edition.speakers),
         "city": city,
         "cities": [city] if city else list(content.cities.values()),
         "profile": profile,
@@ -107,6 +108,22 @@ def template_context(edition: Edition, spec: DocumentSpec, profile: Profile) -> 
         "qr_svg": partial(qr_svg, content.program.phone_tel, profile.qr_ink),
         "cmyk_profile_url": cmyk_profile().as_uri() if profile.colour_profile else None,
     }
+
+
+class Tracked(tuple):
+    """The "we speak your language" lines, noting whether the template looked at them. If it
+    did, every language's translation and review records are inputs of the document (one
+    language's review adds or removes its line), so the incremental build re-hashes them."""
+
+    used = False
+
+    def __len__(self) -> int:
+        self.used = True
+        return super().__len__()
+
+    def __iter__(self):
+        self.used = True
+        return super().__iter__()
 
 
 @dataclass
@@ -175,6 +192,8 @@ class Pipeline:
         """HTML from the template, pages from WeasyPrint, and every check on the way."""
         templates = self.settings.templates
         before = _stat_folder(templates)  # taken first: an edit during the render is a change
+        # Hashed before the render, like the templates: an edit during it is a change.
+        languages = {str(p.resolve()): hash_file(p) for s in edition.all_speakers for p in s.files}
         context = template_context(edition, spec, self.settings.profile)
         html = render_html(templates, spec.template, context)
         source = f"{templates.name}/{spec.template}"
@@ -198,6 +217,8 @@ class Pipeline:
             for name in templates_used(templates)
         }
         reads.update(report.fetched.hashes)
+        if context["speakers"].used:
+            reads.update(languages)
         return pdf, tuple(sorted(reads.items()))
 
 
@@ -228,12 +249,15 @@ def _hash_if_unchanged(path: Path, before: tuple[int, int] | None) -> str:
 def _glyph_problems(edition: Edition, chars: list[str]) -> list[str]:
     """Name the content field that holds a character no font can draw. Without the Chinese
     font every Han character is missing: say so once, with the command that installs it."""
-    if not fonts.cjk_installed() and (han := [c for c in chars if _han(c)]):
-        places = [p for source in edition.sources for p in locate(source, han[0])]
-        where = places[0] if places else edition.sources[-1].name
+    if not fonts.cjk_installed() and any(_han(c) for c in chars):
+        # The same line from every document (the build prints it once): the files with
+        # Chinese in them, and the command. Other editions print Chinese too, in their "we
+        # speak your language" list.
+        files = dict.fromkeys([*edition.sources, *(s.files[0] for s in edition.all_speakers)])
+        chinese = [f for f in files if any(_han(c) for c in f.read_text(encoding="utf-8"))]
+        where = ", ".join(sorted(_shown_path(f, edition.sources[0].parent) for f in chinese))
         return [
-            f"{where}: the fonts have no character {han[0]!r} (U+{ord(han[0]):04X}) nor "
-            f"{len(han) - 1} more Chinese characters: the Chinese font is not installed; run "
+            f"{where}: Chinese text, but the Chinese font is not installed; run "
             f"`make system-deps` as root (Debian package {fonts.CJK_PACKAGE})"
         ]
     problems = []
@@ -246,6 +270,13 @@ def _glyph_problems(edition: Edition, chars: list[str]) -> list[str]:
             for place in places or [edition.sources[-1].name]
         ]
     return problems
+
+
+def _shown_path(path: Path, project: Path) -> str:
+    try:
+        return path.resolve().relative_to(project.resolve()).as_posix()
+    except ValueError:
+        return path.name
 
 
 def _han(char: str) -> bool:

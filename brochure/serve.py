@@ -334,7 +334,7 @@ class Watcher:
         stamp = _stamp(content)
         if stamp != self._sources[0]:
             plans = quick_plan(content) or []  # unreadable: still watched; the build says why
-            self._sources = (stamp, {path for plan in plans for path in plan.sources})
+            self._sources = (stamp, {path for plan in plans for path in plan.inputs})
         state = self.options.out / STATE_FILE
         stamp = _stamp(state)
         if stamp != self._reads[0]:

@@ -132,7 +132,15 @@ def status_table(project: Project, codes: list[str]) -> str:
         for unit_id, state in language.states().items():
             if state in (State.STALE, State.EDITED):
                 out.write(f"{code}: {unit_id}: {state.value}\n")
+    out.write(LEGEND)
     return out.getvalue()
+
+
+LEGEND = """
+stale: the English changed after the translator reviewed the string.
+edited: someone changed the translation after the review.
+A language prints without the DRAFT band only when all its strings are reviewed.
+"""
 
 
 # --- export ---------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ a single card; and the floor: the very same HTML rendered by bare WeasyPrint in 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -227,9 +228,13 @@ def _double_editions(scratch: Path) -> Path:
     folder = scratch / "double"
     shutil.copytree(scratch / "translations", folder / "translations", dirs_exist_ok=True)
     shutil.copytree(scratch / "templates", folder / "templates", dirs_exist_ok=True)
-    text = (scratch / "content.yml").read_text(encoding="utf-8")
+    # Without the "we speak your language" list: twenty languages' lines do not fit one FAQ
+    # page (nine do), and this measures how the build grows, not that list.
+    for path in folder.glob("translations/*.yml"):
+        path.write_text(_without_speak(path.read_text(encoding="utf-8")), encoding="utf-8")
+    text = _without_speak((scratch / "content.yml").read_text(encoding="utf-8"))
     extra = ["tw", "fr", "it", "de", "pl", "ro", "so", "sw", "tl", "nl"]
-    spanish = (scratch / "translations" / "es.yml").read_text(encoding="utf-8")
+    spanish = (folder / "translations" / "es.yml").read_text(encoding="utf-8")
     for code in extra:
         copy = spanish.replace("language: es", f"language: {code}")
         (folder / "translations" / f"{code}.yml").write_text(copy, encoding="utf-8")
@@ -237,6 +242,11 @@ def _double_editions(scratch: Path) -> Path:
     text = text.replace("translations:\n", "translations:\n" + lines, 1)
     (folder / "content.yml").write_text(text, encoding="utf-8")
     return folder / "content.yml"
+
+
+def _without_speak(text: str) -> str:
+    """The file without its `speak:` section (the last one in our files)."""
+    return re.split(r"(?m)^speak:\n", text)[0]
 
 
 def _serve_times(content: Path, scratch: Path, runs: int) -> tuple:

@@ -214,7 +214,9 @@ def test_arabic_phone_number_reads_left_to_right(files):
         path = files[("ar", document)]
         for page in range(DOCUMENTS[document].pages):
             for line in number_lines(path, page):
-                assert line == "(978)699-9786", (document, page, line)
+                # A row of the FAQ's "we speak your language" list has a number per column.
+                count = max(1, line.count("699-9786"))
+                assert line == "(978)699-9786" * count, (document, page, line)
 
 
 def test_han_font_comes_from_the_debian_package():
@@ -238,11 +240,11 @@ def test_without_the_han_font_the_build_says_what_to_install(tmp_path):
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=False
     )
     assert result.returncode == 1, result.stderr
-    lines = [line for line in result.stderr.splitlines() if "U+" in line]
-    # One line per Chinese document, not one per character.
-    assert len(lines) == 2 * 1, lines
-    for line in lines:
-        assert line.startswith(("zh-Hant.yml:", "zh-Hans.yml:")), line
-        assert line.endswith("run `make system-deps` as root (Debian package fonts-noto-cjk)")
+    # One line, not one per character nor per document (every draft FAQ lists the Chinese
+    # lines too).
+    assert [line for line in result.stderr.splitlines() if "font" in line] == [
+        "translations/zh-Hans.yml, translations/zh-Hant.yml: Chinese text, but the Chinese "
+        "font is not installed; run `make system-deps` as root (Debian package fonts-noto-cjk)"
+    ]
     assert not (tmp_path / "zh-Hant" / "faq.pdf").exists()
     assert not (tmp_path / "en" / "faq.pdf").exists()  # nothing is written when one fails

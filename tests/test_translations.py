@@ -78,7 +78,7 @@ def test_round_trip_xliff_then_stale_then_po(proj):
     mark_xliff_final(xliff)
     result = cli(proj, "import", str(xliff), "--reviewed-by", REVIEWER)
     assert result.returncode == 0, result.stderr
-    assert "76 strings recorded as reviewed" in result.stdout
+    assert f"{STRINGS} strings recorded as reviewed" in result.stdout
     assert not draft_of(proj, "es") and draft_of(proj, "pt-BR")
     assert BAND not in faq_text(proj, "es")
 
@@ -90,7 +90,8 @@ def test_round_trip_xliff_then_stale_then_po(proj):
     warnings = editions["es"].review.warnings("es")
     assert warnings[0].startswith(f"es: {HEADLINE_ID}: English changed after review on ")
     status = cli(proj, "status", "es").stdout.splitlines()
-    assert status[1].split() == ["es", "76", "76", "75", "1", "0", "0"]
+    n = str(STRINGS)
+    assert status[1].split() == ["es", n, n, str(STRINGS - 1), "1", "0", "0"]
     assert BAND in faq_text(proj, "es")
 
     # Only the stale string goes out, as PO, with the old and the new English.
@@ -106,7 +107,7 @@ def test_round_trip_xliff_then_stale_then_po(proj):
     catalog.save(str(po_path))
     result = cli(proj, "import", str(po_path), "--reviewed-by", REVIEWER)
     assert result.returncode == 0, result.stderr
-    assert cli(proj, "status", "es").stdout.splitlines()[1].split()[3:6] == ["76", "0", "0"]
+    assert cli(proj, "status", "es").stdout.splitlines()[1].split()[3:6] == [str(STRINGS), "0", "0"]
     assert not draft_of(proj, "es")
     assert "Llámenos cuando esté listo." in (proj.parent / "translations" / "es.yml").read_text()
 
@@ -145,7 +146,7 @@ def test_fuzzy_po_entries_are_imported_but_not_reviewed(proj):
     catalog.save(str(po_path))
     result = cli(proj, "import", str(po_path), "--reviewed-by", REVIEWER)
     assert result.returncode == 0, result.stderr
-    assert "3 strings recorded as reviewed; 73 still marked unfinished" in result.stdout
+    assert f"3 strings recorded as reviewed; {STRINGS - 3} still marked unfinished" in result.stdout
     assert draft_of(proj, "es")
     assert cli(proj, "status", "es").stdout.splitlines()[1].split()[3] == "3"
 
@@ -196,9 +197,8 @@ def test_status_on_the_repository_counts_every_string():
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].split()[:3] == ["language", "strings", "translated"]
-    # Counted here by hand from content.yml: every text a translator translates.
-    expected = _count_strings()
-    rows = {line.split()[0]: line.split()[1:] for line in lines[1:]}
+    expected = STRINGS
+    rows = {line.split()[0]: line.split()[1:] for line in lines[1 : lines.index("")]}
     assert set(rows) == set(LANGUAGES) - {"en"}
     for language, row in rows.items():
         assert row == [str(expected), str(expected), "0", "0", "0", str(expected)], language
@@ -223,18 +223,22 @@ def _count_strings() -> int:
     return sum(count(v) for k, v in data.items() if k not in skip)
 
 
+#: Every text a translator translates, counted here by hand from content.yml.
+STRINGS = _count_strings()
+
+
 def test_old_whole_file_switch_migrates_to_records(proj):
     spanish = proj.parent / "translations" / "es.yml"
     edit(spanish, "  reviewed: false\n", "  reviewed: true\n  reviewed_by: Ana Pérez, CMI\n")
     with pytest.raises(BrochureError) as info:
         load_editions(proj)
     assert "run `brochure translations migrate es` once" in info.value.lines[0]
-    assert migrate(load_project(proj), "es") == 76
+    assert migrate(load_project(proj), "es") == STRINGS
     text = spanish.read_text(encoding="utf-8")
     assert "reviewed: true" not in text and "reviewed_by" not in text
     assert "note: Draft by the development team" in text  # the note is kept
     records = (proj.parent / "translations" / "es.review.yml").read_text(encoding="utf-8")
-    assert records.count("reviewed_by: Ana Pérez, CMI") == 76
+    assert records.count("reviewed_by: Ana Pérez, CMI") == STRINGS
     assert not draft_of(proj, "es")
 
 
@@ -248,12 +252,13 @@ def test_review_records_change_rebuilds_the_edition(proj):
     mark_xliff_final(xliff)
     assert cli(proj, "import", str(xliff), "--reviewed-by", REVIEWER).returncode == 0
     rebuilt = {b.edition for b in build(options).built}
-    assert rebuilt == {"es"}
+    # Spanish's FAQ loses its draft mark; every other FAQ's language list changes with it.
+    assert rebuilt == set(LANGUAGES)
     assert BAND not in page_texts(out / "es" / "faq.pdf")[0]
     # The catalog gives the manager the same numbers as `status`.
     catalog = (out / "index.html").read_text(encoding="utf-8")
-    assert "Translation review: 76 of 76 strings reviewed." in catalog
-    assert catalog.count("Translation review: 0 of 76 strings reviewed.") == 8
+    assert f"Translation review: {STRINGS} of {STRINGS} strings reviewed." in catalog
+    assert catalog.count(f"Translation review: 0 of {STRINGS} strings reviewed.") == 8
 
 
 # --- hostile imports: a clear error, nothing written ----------------------------------------
@@ -421,3 +426,18 @@ def test_unknown_language_in_the_commands(proj):
 def test_the_command_line_says_what_to_do(proj):
     result = main(["translations", "status", "--content", str(proj)])
     assert result == 0
+
+
+def test_serve_watches_the_review_records(proj):
+    """An import writes es.review.yml (which may not exist yet): the live preview must see it."""
+    from brochure.serve import Watcher
+
+    watcher = Watcher(BuildOptions.create(proj, TEMPLATES, proj.parent / "out"))
+    records = (proj.parent / "translations" / "es.review.yml").resolve()
+    assert records in {p.resolve() for p in watcher.files()}
+    before = watcher.stamps()
+    xliff = export_file(proj, "es")
+    mark_xliff_final(xliff)
+    assert cli(proj, "import", str(xliff), "--reviewed-by", REVIEWER).returncode == 0
+    after = watcher.stamps()
+    assert [p for p in after if after[p] != before.get(p)] != []
