@@ -1,0 +1,170 @@
+"""`brochure cards roster.csv`: every outreach worker's own wallet cards, 10 to a sheet.
+
+Per worker, `cards/<name>-<city>.pdf` (as many Avery 5371/8371 sheets as their quantity
+needs, fronts then mirrored backs, like wallet-card-sheet.pdf), and `cards/all-cards.pdf`,
+every worker's sheets in roster order, for the print shop.
+
+Two ways to make the same cards:
+- simple (`--simple`): WeasyPrint lays out every worker's card (about 60 ms a card), which is
+  then imposed like the ordinary card sheet. It is the reference the fast way is tested
+  against, and the bench's baseline.
+- fast (default, brochure/cardtext.py): WeasyPrint lays out each card language's card once,
+  without the worker's lines; every card reuses it and only the worker's two lines are drawn,
+  shaped by HarfBuzz in the same fonts.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from brochure import fonts
+from brochure.documents import DOCUMENTS, OFFICE
+from brochure.editions import Edition, load_editions
+from brochure.errors import BrochureError
+from brochure.impose import impose_cards
+from brochure.options import BuildOptions
+from brochure.roster import RosterRules, load_roster
+from brochure.worker_card import CardWords, WorkerCard, font_stacks
+
+FOLDER = "cards"
+COMBINED = "all-cards.pdf"
+CARD = DOCUMENTS["wallet-card"]
+SHEET = DOCUMENTS["wallet-card-sheet"]
+
+
+@dataclass(frozen=True)
+class CardFile:
+    """One PDF made: where it goes, its bytes, and how many sheets (pairs of pages) it has."""
+
+    path: Path
+    pdf: bytes
+    sheets: int
+    workers: int
+
+
+@dataclass
+class Roster:
+    """A validated roster with everything needed to word and draw its cards."""
+
+    cards: list[WorkerCard]
+    editions: dict[str, Edition]  # language editions by language
+
+
+def read_roster(options: BuildOptions, roster: Path) -> Roster:
+    """Load the content and the roster; every problem in either is reported at once."""
+    editions = {e.language: e for e in load_editions(options.content) if e.city is None}
+    english = next(iter(editions.values())).content
+    rules = RosterRules.from_content(english)
+    coverage = fonts.coverage()
+    workers = load_roster(roster, rules, coverage)
+    words = CardWords(
+        {language: e.content for language, e in editions.items()},
+        font_stacks(options.templates / "css" / "tokens.css"),
+        coverage,
+    )
+    problems: list[str] = []
+    cards = []
+    for worker in workers:
+        try:
+            cards.append(words.card(worker))
+        except BrochureError as exc:
+            problems += exc.lines
+    if problems:
+        raise BrochureError(problems)
+    return Roster(cards, editions)
+
+
+def card_path(out: Path, card: WorkerCard) -> Path:
+    return out / FOLDER / f"{card.worker.slug}.pdf"
+
+
+def make_pipeline(options: BuildOptions):
+    from brochure.pipeline import Pipeline, Settings
+
+    settings = Settings(
+        options.templates, options.project_dir, OFFICE, uuid.uuid4().hex, thumbnails=False
+    )
+    return Pipeline(settings)
+
+
+def simple_cards(options: BuildOptions, roster: Roster) -> list[CardFile]:
+    """Every worker's sheets, each card laid out by WeasyPrint; then the combined file."""
+    pipeline = make_pipeline(options)
+    made = []
+    problems: list[str] = []
+    for card in roster.cards:
+        try:
+            pdf = simple_card(pipeline, roster.editions[card.worker.card_language], card)
+        except BrochureError as exc:
+            problems += exc.lines
+            continue
+        sheets = -(-card.worker.quantity // 10)
+        made.append(CardFile(card_path(options.out, card), pdf, sheets, 1))
+    if problems:
+        raise BrochureError(problems)
+    return [*made, combine(options.out, made)]
+
+
+def simple_card(pipeline, edition: Edition, card: WorkerCard) -> bytes:
+    """One worker's sheets: their card laid out by WeasyPrint, imposed QUANTITY times."""
+    pdf, _reads = pipeline.lay_out(edition, CARD, {"worker": card.context()})
+    return impose_cards(pdf, SHEET.duplex, quantity=card.worker.quantity)
+
+
+def combine(out: Path, files: list[CardFile]) -> CardFile:
+    """Every worker's sheets in one file, in roster order, for the print shop. A print file,
+    not one to read on screen: untagged (each worker's own file is the tagged one)."""
+    import io
+
+    import pikepdf
+
+    combined = pikepdf.new()
+    for item in files:
+        with pikepdf.open(io.BytesIO(item.pdf)) as source:
+            for page in source.pages:
+                combined.pages.append(page)
+    _untag(combined)
+    buffer = io.BytesIO()
+    combined.save(buffer, deterministic_id=True, compress_streams=True, min_version="1.7")
+    sheets = sum(item.sheets for item in files)
+    return CardFile(out / FOLDER / COMBINED, buffer.getvalue(), sheets, len(files))
+
+
+def _untag(pdf) -> None:
+    """Pages copied from tagged files keep their StructParents; without a structure tree of
+    their own those keys point nowhere, so they go, with the links' ones."""
+    from pikepdf import Name
+
+    for page in pdf.pages:
+        if Name.StructParents in page.obj:
+            del page.obj[Name.StructParents]
+        for annotation in page.obj.get(Name.Annots, []):
+            if Name.StructParent in annotation:
+                del annotation[Name.StructParent]
+
+
+def make_cards(options: BuildOptions, roster_path: Path, simple: bool = False) -> list[CardFile]:
+    """Every file `brochure cards` writes, made in memory and checked; nothing written yet."""
+    roster = read_roster(options, roster_path)
+    if simple:
+        return simple_cards(options, roster)
+    from brochure.cardtext import fast_cards
+
+    return fast_cards(options, roster)
+
+
+def write_cards(
+    options: BuildOptions, roster_path: Path, simple: bool = False
+) -> tuple[list[CardFile], float]:
+    """Make every worker's file and the combined one, then write them all or none."""
+    from brochure.output import output_lock, publish, remove_leftovers
+
+    start = time.perf_counter()
+    files = make_cards(options, roster_path, simple)
+    with output_lock(options.out, lambda message: None):
+        remove_leftovers(options.out)
+        publish([(item.path, item.pdf) for item in files], options.out)
+    return files, time.perf_counter() - start
