@@ -121,6 +121,8 @@ def combine(out: Path, files: list[CardFile]) -> CardFile:
 
     import pikepdf
 
+    from brochure.cardtext import _untag
+
     combined = pikepdf.new()
     for item in files:
         with pikepdf.open(io.BytesIO(item.pdf)) as source:
@@ -131,19 +133,6 @@ def combine(out: Path, files: list[CardFile]) -> CardFile:
     combined.save(buffer, deterministic_id=True, compress_streams=True, min_version="1.7")
     sheets = sum(item.sheets for item in files)
     return CardFile(out / FOLDER / COMBINED, buffer.getvalue(), sheets, len(files))
-
-
-def _untag(pdf) -> None:
-    """Pages copied from tagged files keep their StructParents; without a structure tree of
-    their own those keys point nowhere, so they go, with the links' ones."""
-    from pikepdf import Name
-
-    for page in pdf.pages:
-        if Name.StructParents in page.obj:
-            del page.obj[Name.StructParents]
-        for annotation in page.obj.get(Name.Annots, []):
-            if Name.StructParent in annotation:
-                del annotation[Name.StructParent]
 
 
 def make_cards(options: BuildOptions, roster_path: Path, simple: bool = False) -> list[CardFile]:

@@ -34,11 +34,11 @@ import uharfbuzz as hb
 from pikepdf import Array, Dictionary, Name, String
 
 from brochure import fonts
-from brochure.cards import CARD, SHEET, CardFile, Roster, card_path, combine, make_pipeline
+from brochure.cards import CARD, COMBINED, FOLDER, SHEET, CardFile, Roster, card_path, make_pipeline
 from brochure.documents import PT_PER_IN
 from brochure.editions import Edition
 from brochure.errors import BrochureError
-from brochure.impose import AVERY_5371, impose_into, save_sheet, sheet_counts
+from brochure.impose import AVERY_5371, SheetSide, impose_into, save_sheet, sheet_counts
 from brochure.layoutboxes import children, element_of, needs_actual_text, positioned
 from brochure.render import render_html
 from brochure.worker_card import BOLD, LINE_KINDS, SIZES, Line, Run, WorkerCard
@@ -61,13 +61,27 @@ class LineSlot:
     width: float  # room for the line: a wider one does not fit
 
 
-@dataclass(frozen=True)
+@dataclass
 class StaticCard:
     """One card language's static card and where its worker lines go."""
 
     pdf: bytes
     slots: dict[str, LineSlot]
     colours: dict[str, tuple[float, float, float]]
+    sheets: dict[int, bytes] = field(default_factory=dict)
+
+    def sheet(self, quantity: int) -> bytes:
+        """The card imposed for QUANTITY cards, made once per quantity: imposing (moving the
+        structure, copying the face into a form) costs more than drawing a worker's lines."""
+        if quantity not in self.sheets:
+            self.sheets[quantity] = impose_sheet(self.pdf, quantity)
+        return self.sheets[quantity]
+
+
+def impose_sheet(card_pdf: bytes, quantity: int) -> bytes:
+    with pikepdf.open(io.BytesIO(card_pdf)) as pdf:
+        impose_into(pdf, SHEET.duplex, AVERY_5371, quantity)
+        return save_sheet(pdf)
 
 
 def static_card(pipeline: Any, edition: Edition, probe: WorkerCard, templates: Path) -> StaticCard:
@@ -102,9 +116,7 @@ def _find_slots(box: Any, slots: dict[str, LineSlot]) -> None:
         text = _first_text(box)
         if text is not None:
             baseline = text.position_y + text.baseline
-            slots[kind] = LineSlot(
-                box.content_box_x() * PX, CARD_H - baseline * PX, box.width * PX
-            )
+            slots[kind] = LineSlot(box.content_box_x() * PX, CARD_H - baseline * PX, box.width * PX)
     for child in children(positioned(box)):
         _find_slots(positioned(child), slots)
 
@@ -182,19 +194,52 @@ def shape(run: Run, kind: str) -> Shaped | None:
     buffer.language = run.lang
     hb.shape(font, buffer)
     scale = SIZES[kind] / hb_face.upem
-    clusters = sorted({info.cluster for info in buffer.glyph_infos})
-    ends = dict(zip(clusters, [*clusters[1:], len(run.text)], strict=True))
+    texts = _glyph_texts(run.text, buffer.glyph_infos, _nominal(face, bold))
     glyphs = []
     pen = 0.0
-    seen: set[int] = set()
-    for info, pos in zip(buffer.glyph_infos, buffer.glyph_positions, strict=True):
-        text = "" if info.cluster in seen else run.text[info.cluster : ends[info.cluster]]
-        seen.add(info.cluster)
-        glyphs.append(
-            (info.codepoint, (pen + pos.x_offset) * scale, pos.y_offset * scale, text)
-        )
+    for info, pos, text in zip(buffer.glyph_infos, buffer.glyph_positions, texts, strict=True):
+        glyphs.append((info.codepoint, (pen + pos.x_offset) * scale, pos.y_offset * scale, text))
         pen += pos.x_advance
     return Shaped(run, face, bold, SIZES[kind], tuple(glyphs), pen * scale)
+
+
+@functools.cache
+def _nominal(face: fonts.FontFace, bold: bool) -> dict[int, str]:
+    """Glyph id -> the one character the font's character map draws with it."""
+    font, hb_face = _hb_font(face, bold)
+    found: dict[int, str] = {}
+    for code in sorted(hb_face.unicodes):
+        gid = font.get_nominal_glyph(code)
+        if gid:
+            found.setdefault(gid, chr(code))
+    return found
+
+
+def _glyph_texts(text: str, infos: list, nominal: dict[int, str]) -> list[str]:
+    """The text each glyph gives back (its ToUnicode entry). A glyph that is a character's own
+    (a letter, a vowel sign drawn before its consonant) gives that character, so the mapping
+    holds wherever the glyph appears; the first other glyph of a cluster (a ligature, a
+    conjunct) gives what is left of the cluster; the rest give nothing."""
+    clusters = sorted({info.cluster for info in infos})
+    ends = dict(zip(clusters, [*clusters[1:], len(text)], strict=True))
+    texts = [""] * len(infos)
+    by_cluster: dict[int, list[int]] = {}
+    for index, info in enumerate(infos):
+        by_cluster.setdefault(info.cluster, []).append(index)
+    for cluster, members in by_cluster.items():
+        left = text[cluster : ends[cluster]]
+        if len(members) == 1:
+            texts[members[0]] = left
+            continue
+        for index in members:
+            char = nominal.get(infos[index].codepoint, "")
+            if char and char in left:
+                texts[index] = char
+                left = left.replace(char, "", 1)
+        rest = next((i for i in members if not texts[i]), None)
+        if rest is not None:
+            texts[rest] = left
+    return texts
 
 
 @dataclass
@@ -228,7 +273,9 @@ def _type0(pdf: pikepdf.Pdf, face: fonts.FontFace, bold: bool, used: dict[int, s
     data = _subset(face, bold, tuple(sorted(used)))
     upem = hb_face.upem
     tag = _subset_tag(face, bold, used)
-    base = Name("/" + tag + "+" + re.sub(r"[^A-Za-z0-9-]", "", face.family) + ("-Bold" if bold else ""))
+    base = Name(
+        "/" + tag + "+" + re.sub(r"[^A-Za-z0-9-]", "", face.family) + ("-Bold" if bold else "")
+    )
     extents = font.get_font_extents("ltr")
     k = 1000 / upem
     descriptor = pdf.make_indirect(
@@ -236,7 +283,9 @@ def _type0(pdf: pikepdf.Pdf, face: fonts.FontFace, bold: bool, used: dict[int, s
             Type=Name.FontDescriptor,
             FontName=base,
             Flags=32,
-            FontBBox=Array([-1000, round(extents.descender * k), 2000, round(extents.ascender * k)]),
+            FontBBox=Array(
+                [-1000, round(extents.descender * k), 2000, round(extents.ascender * k)]
+            ),
             ItalicAngle=0,
             Ascent=round(extents.ascender * k),
             Descent=round(extents.descender * k),
@@ -253,7 +302,9 @@ def _type0(pdf: pikepdf.Pdf, face: fonts.FontFace, bold: bool, used: dict[int, s
             Type=Name.Font,
             Subtype=Name.CIDFontType2,
             BaseFont=base,
-            CIDSystemInfo=Dictionary(Registry=String("Adobe"), Ordering=String("Identity"), Supplement=0),
+            CIDSystemInfo=Dictionary(
+                Registry=String("Adobe"), Ordering=String("Identity"), Supplement=0
+            ),
             FontDescriptor=descriptor,
             W=widths,
             DW=0,
@@ -282,7 +333,7 @@ def _subset_tag(face: fonts.FontFace, bold: bool, used: dict[int, str]) -> str:
     return letters
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=32)  # the same few glyphs again (a second worker named Ana)
 def _subset(face: fonts.FontFace, bold: bool, gids: tuple[int, ...]) -> bytes:
     """The glyphs GIDS (and .notdef) only, at their own ids; a variable font pinned to the
     weight drawn, so the file holds plain outlines."""
@@ -359,7 +410,11 @@ def check_fit(card: WorkerCard, drawn: tuple[DrawnLine, ...], static: StaticCard
             problems.append(
                 f"{card.where}: {column}: {line.line.text!r} is {over / PT_PER_IN:.2f} in too "
                 f"wide for the card; shorten it"
-                + (" (a short first name, or leave the pronouns out)" if column == "first_name" else " (fewer languages)")
+                + (
+                    " (a short first name, or leave the pronouns out)"
+                    if column == "first_name"
+                    else " (fewer languages)"
+                )
             )
     return problems
 
@@ -407,8 +462,8 @@ def _pdf_text(text: str) -> str:
 
 def worker_pdf(card: WorkerCard, drawn: tuple[DrawnLine, ...], static: StaticCard) -> bytes:
     """The worker's sheets: the static card imposed, their lines on every card."""
-    with pikepdf.open(io.BytesIO(static.pdf)) as pdf:
-        sides = impose_into(pdf, SHEET.duplex, AVERY_5371, card.worker.quantity)
+    with pikepdf.open(io.BytesIO(static.sheet(card.worker.quantity))) as pdf:
+        sides = sheet_sides(pdf, card.worker.quantity)
         fontset = FontSet()
         front = sides[0].page
         parents = _page_parents(pdf, front)
@@ -428,7 +483,19 @@ def worker_pdf(card: WorkerCard, drawn: tuple[DrawnLine, ...], static: StaticCar
             if side.face != 0:
                 continue
             _draw_on(pdf, side, form, tagged if side.tagged_first else None, resources)
-        return save_sheet(pdf)
+        return save_sheet(pdf, fix_metadata=False)  # the imposed sheet's metadata is kept
+
+
+def sheet_sides(pdf: pikepdf.Pdf, quantity: int) -> list[SheetSide]:
+    """The sides of an imposed sheet file, as impose_into returned them when it made it."""
+    per_sheet = AVERY_5371.columns * AVERY_5371.rows
+    sides = []
+    for index, count in enumerate(sheet_counts(quantity, per_sheet)):
+        fronts = AVERY_5371.front_slots()[:count]
+        backs = AVERY_5371.back_slots()[:count]
+        sides.append(SheetSide(pdf.pages[2 * index], 0, tuple(fronts), index == 0))
+        sides.append(SheetSide(pdf.pages[2 * index + 1], 1, tuple(backs), index == 0))
+    return sides
 
 
 def _page_parents(pdf: pikepdf.Pdf, page: pikepdf.Page) -> Array:
@@ -473,9 +540,9 @@ def _front_section(pdf: pikepdf.Pdf, page: pikepdf.Page) -> Dictionary:
     document = pdf.Root.StructTreeRoot.K
     document = document[0] if isinstance(document, Array) else document
     for kid in document.K if isinstance(document.K, Array) else [document.K]:
-        if isinstance(kid, Dictionary) and kid.get(Name.Pg) is not None:
-            if kid.Pg.objgen == page.obj.objgen:
-                return kid
+        pg = kid.get(Name.Pg) if isinstance(kid, Dictionary) else None
+        if pg is not None and pg.objgen == page.obj.objgen:
+            return kid
     raise BrochureError("wallet-card: the card's front face has no structure element")
 
 
@@ -505,35 +572,125 @@ def _draw_on(
 # --- every worker ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Made:
+    """One worker's file, and how to draw their cards again in the combined file (None: it
+    was made the simple way, so its pages are copied as they are)."""
+
+    file: CardFile
+    drawn: tuple[DrawnLine, ...] | None = None
+    static: StaticCard | None = None
+    quantity: int = 0
+
+
 def fast_cards(options: Any, roster: Roster) -> list[CardFile]:
     """Every worker's file, the fast way where it can, and the combined file."""
     from brochure.cards import simple_card
 
     pipeline = make_pipeline(options)
     statics: dict[str, StaticCard] = {}
-    made: list[CardFile] = []
+    made: list[Made] = []
     problems: list[str] = []
     for card in roster.cards:
         edition = roster.editions[card.worker.card_language]
         drawn = shape_card(card) if edition.direction == "ltr" else None
+        sheets = len(sheet_counts(card.worker.quantity, 10))
+        path = card_path(options.out, card)
         try:
             if drawn is None:
                 pdf = simple_card(pipeline, edition, card)
-            else:
-                language = card.worker.card_language
-                if language not in statics:
-                    statics[language] = static_card(pipeline, edition, card, options.templates)
-                static = statics[language]
-                fit = check_fit(card, drawn, static)
-                if fit:
-                    problems += fit
-                    continue
-                pdf = worker_pdf(card, drawn, static)
+                made.append(Made(CardFile(path, pdf, sheets, 1)))
+                continue
+            language = card.worker.card_language
+            if language not in statics:
+                statics[language] = static_card(pipeline, edition, card, options.templates)
+            static = statics[language]
+            fit = check_fit(card, drawn, static)
+            if fit:
+                problems += fit
+                continue
+            pdf = worker_pdf(card, drawn, static)
         except BrochureError as exc:
             problems += exc.lines
             continue
-        sheets = len(sheet_counts(card.worker.quantity, 10))
-        made.append(CardFile(card_path(options.out, card), pdf, sheets, 1))
+        made.append(Made(CardFile(path, pdf, sheets, 1), drawn, static, card.worker.quantity))
     if problems:
         raise BrochureError(problems)
-    return [*made, combine(options.out, made)]
+    return [*(m.file for m in made), combined(options.out, made)]
+
+
+def combined(out: Path, made: list[Made]) -> CardFile:
+    """Every worker's sheets in roster order, for the print shop, drawn from one copy of each
+    static card and one font subset per face for all the workers' lines. A print file, not
+    one to read on screen: untagged (each worker's own file is the tagged one)."""
+    pdf = pikepdf.new()
+    fontset = FontSet()
+    ops = [text_ops(m.drawn, m.static, fontset, None) if m.drawn else b"" for m in made]
+    font_resources = pdf.make_indirect(fontset.resources(pdf))
+    faces: dict[int, tuple[Any, Any]] = {}
+    marks = _marks_ops()
+    for item, text in zip(made, ops, strict=True):
+        if item.drawn is None:
+            with pikepdf.open(io.BytesIO(item.file.pdf)) as source:
+                for page in source.pages:
+                    pdf.pages.append(page)
+            continue
+        if id(item.static) not in faces:
+            faces[id(item.static)] = _static_forms(pdf, item.static)
+        front, back = faces[id(item.static)]
+        worker = pdf.make_stream(
+            text,
+            Type=Name.XObject,
+            Subtype=Name.Form,
+            BBox=Array([0, 0, AVERY_5371.card_w, AVERY_5371.card_h]),
+            Resources=Dictionary(Font=font_resources),
+        )
+        for count in sheet_counts(item.quantity, AVERY_5371.columns * AVERY_5371.rows):
+            _page(pdf, AVERY_5371.front_slots()[:count], {"/C": front, "/W": worker}, marks)
+            _page(pdf, AVERY_5371.back_slots()[:count], {"/C": back}, b"")
+    _untag(pdf)
+    pdf.Root.ViewerPreferences = Dictionary(
+        Duplex=Name("/" + SHEET.duplex), PrintScaling=Name("/None")
+    )
+    buffer = io.BytesIO()
+    pdf.save(buffer, deterministic_id=True, compress_streams=True, min_version="1.7")
+    sheets = sum(m.file.sheets for m in made)
+    return CardFile(out / FOLDER / COMBINED, buffer.getvalue(), sheets, len(made))
+
+
+def _static_forms(pdf: pikepdf.Pdf, static: StaticCard) -> tuple[Any, Any]:
+    """The static card's front and back as form XObjects of PDF (the untagged copies the
+    imposed sheet draws on its other nine cards)."""
+    with pikepdf.open(io.BytesIO(static.sheet(AVERY_5371.columns * AVERY_5371.rows))) as sheet:
+        forms = [page.obj.Resources.XObject[Name.Card] for page in sheet.pages[:2]]
+        copied = [pdf.copy_foreign(form) for form in forms]
+    return copied[0], copied[1]
+
+
+def _page(pdf: pikepdf.Pdf, slots: list, forms: dict[str, Any], marks: bytes) -> None:
+    names = " ".join(f"{name} Do" for name in forms)
+    ops = [f"q 1 0 0 1 {x:.3f} {y:.3f} cm {names} Q".encode() for x, y in slots]
+    page = Dictionary(
+        Type=Name.Page,
+        MediaBox=Array([0, 0, AVERY_5371.sheet_w, AVERY_5371.sheet_h]),
+        Resources=Dictionary(XObject=Dictionary({k: v for k, v in forms.items()})),
+        Contents=pdf.make_stream(b"\n".join([*ops, marks])),
+    )
+    pdf.pages.append(pikepdf.Page(page))
+
+
+def _marks_ops() -> bytes:
+    from brochure.impose import _marks
+
+    return _marks(AVERY_5371).encode("ascii")
+
+
+def _untag(pdf: pikepdf.Pdf) -> None:
+    """Pages copied from tagged files keep their StructParents; without a structure tree of
+    their own those keys point nowhere, so they go, with the links' ones."""
+    for page in pdf.pages:
+        if Name.StructParents in page.obj:
+            del page.obj[Name.StructParents]
+        for annotation in page.obj.get(Name.Annots, []):
+            if Name.StructParent in annotation:
+                del annotation[Name.StructParent]

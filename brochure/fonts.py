@@ -119,8 +119,13 @@ class Coverage:
 
     def missing(self, text: str) -> list[str]:
         """Characters of TEXT no family has (spaces and joiners are not drawn, so never missing)."""
-        every = frozenset().union(*self.characters.values())
+        every = self.every
         return [c for c in dict.fromkeys(text) if not c.isspace() and ord(c) not in every]
+
+    @functools.cached_property
+    def every(self) -> frozenset[int]:
+        """Every character some family has (made once: the Chinese fonts alone have 45,000)."""
+        return frozenset().union(*self.characters.values())
 
     def family_for(self, text: str, prefer: tuple[str, ...]) -> str | None:
         """The first family of PREFER, then of all ours, that has every character of TEXT."""

@@ -99,10 +99,13 @@ def impose_cards(
         return save_sheet(pdf)
 
 
-def save_sheet(pdf: pikepdf.Pdf) -> bytes:
+def save_sheet(pdf: pikepdf.Pdf, fix_metadata: bool = True) -> bytes:
+    """The sheet's bytes, repeatable. FIX_METADATA=False skips re-reading the XMP metadata
+    (half the cost of saving a small sheet) when a caller knows it is already right."""
     out = io.BytesIO()
     pdf.save(
         out,
+        fix_metadata_version=fix_metadata,
         deterministic_id=True,
         compress_streams=True,
         # The 20 links and their structure are small objects: one compressed stream.
