@@ -148,13 +148,14 @@ def rows(count: int) -> list[tuple[str, str, str]]:
         (
             "cards: one WeasyPrint document",
             f"{one_s:.2f} s",
-            f"{count} distinct cards, {one_pages} pages; peak {one_mib:.0f} MiB; {1000 * one_s / count:.0f} ms a card",
+            f"{count} distinct cards, {one_pages} pages; peak {one_mib:.0f} MiB; "
+            f"{1000 * one_s / count:.0f} ms a card",
         ),
         (
             "cards: fast (brochure cards)",
             f"{fast_s:.2f} s",
-            f"the same {count} cards: {count} sheet files + combined, written; peak {fast_mib:.0f} MiB; "
-            f"{1000 * fast_s / count:.1f} ms a card",
+            f"the same {count} cards: {count} sheet files + combined, written; "
+            f"peak {fast_mib:.0f} MiB; {1000 * fast_s / count:.1f} ms a card",
         ),
         ("cards: one document / fast", f"{one_s / fast_s:.1f} x", "target: at least 8 x"),
         (

@@ -109,9 +109,9 @@ def actual_texts(path: Path) -> list[str]:
     found = []
     with pikepdf.open(path) as pdf:
         for operands, operator in pikepdf.parse_content_stream(pdf.pages[0]):
-            if str(operator) == "BDC" and isinstance(operands[1], pikepdf.Dictionary):
-                if "/ActualText" in operands[1]:
-                    found.append(str(operands[1].ActualText))
+            properties = operands[1] if str(operator) == "BDC" else None
+            if isinstance(properties, pikepdf.Dictionary) and "/ActualText" in properties:
+                found.append(str(properties.ActualText))
     return found
 
 
