@@ -123,12 +123,23 @@ def decode(raw: bytes, name: str) -> str:
     """UTF-8 text, with or without Excel's byte order mark. Anything else is refused: a file in
     Excel's Windows-1252 can be decoded, but so can any other code page, wrongly and silently
     ('Ã©' for 'é'), and Windows-1252 cannot hold a name like 'Nguyễn' at all."""
+    if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise BrochureError(
+            f"{name}: this is an Excel workbook, not a CSV file; open it in Excel and save it "
+            "as CSV UTF-8: " + SAVE_AS_UTF8
+        )
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise BrochureError(
             f'{name}:1: this file is UTF-16 (Excel\'s "Unicode Text"); save it as CSV UTF-8: '
             + SAVE_AS_UTF8
         )
     raw = raw.removeprefix(b"\xef\xbb\xbf")
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        raise BrochureError(
+            f"{name}:{line}: contains NUL bytes, so it is not a text file; save the roster "
+            "as CSV UTF-8: " + SAVE_AS_UTF8
+        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -145,16 +156,14 @@ def decode(raw: bytes, name: str) -> str:
 def load_roster(path: Path, rules: RosterRules, coverage: fonts.Coverage) -> list[Worker]:
     """Every worker in a CSV or YAML roster, validated; a BrochureError lists every problem."""
     name = path.name
-    text = decode(read_roster_bytes(path), name)
-    if path.suffix.lower() in {".yml", ".yaml"}:
-        rows = yaml_rows(text, name)
-    elif path.suffix.lower() == ".csv":
-        rows = csv_rows(text, name)
-    else:
+    suffix = path.suffix.lower()
+    if suffix not in {".csv", ".yml", ".yaml"}:
         raise BrochureError(
             f"{path}: a roster is a .csv file (from a spreadsheet) or a .yml file; "
             "save it as CSV UTF-8"
         )
+    text = decode(read_roster_bytes(path), name)
+    rows = csv_rows(text, name) if suffix == ".csv" else yaml_rows(text, name)
     if not rows:
         raise BrochureError(f"{name}:1: the roster has no workers; add one row per worker")
     if len(rows) > MAX_WORKERS:
@@ -278,7 +287,7 @@ def validate_rows(
     """Typed workers, or every problem in every row at once."""
     problems: list[str] = []
     workers: list[Worker] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, tuple[int, str]] = {}
     for line, cells, where in rows:
         row_problems: list[str] = []
 
@@ -302,15 +311,24 @@ def validate_rows(
             problems += row_problems
             continue
         if worker.slug in seen:
-            problem(
-                "first_name",
-                f"{worker.first_name!r} in {worker.city_name} is already on line "
-                f"{seen[worker.slug]}; list each worker once and set their quantity (two "
-                "people with the same first name: tell them apart, like 'Ana M.')",
-            )
+            first_line, first_name = seen[worker.slug]
+            if first_name.casefold() == worker.first_name.casefold():
+                problem(
+                    "first_name",
+                    f"{worker.first_name!r} in {worker.city_name} is already on line "
+                    f"{first_line}; list each worker once and set their quantity (two "
+                    "people with the same first name: tell them apart, like 'Ana M.')",
+                )
+            else:
+                problem(
+                    "first_name",
+                    f"{worker.first_name!r} and {first_name!r} (line {first_line}) would share "
+                    f"the file name {worker.slug}.pdf; tell them apart, like "
+                    f"'{worker.first_name} M.'",
+                )
             problems += row_problems
             continue
-        seen[worker.slug] = line
+        seen[worker.slug] = (line, worker.first_name)
         workers.append(worker)
     if problems:
         raise BrochureError(problems)

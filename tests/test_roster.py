@@ -210,6 +210,35 @@ BROKEN: list[tuple[str, str, bytes | str, list[str]]] = [
         ["roster.yml:4: languages: 'pt' is not a language we have; did you mean 'pt-BR'?"],
     ),
     (
+        "two names, one file name",
+        "roster.csv",
+        HEADER + "Aña,,Worcester,,en,\nAna,,Worcester,,en,\n",
+        [
+            "roster.csv:3: first_name: 'Ana' and 'Aña' (line 2) would share the file name "
+            "ana-worcester.pdf; tell them apart, like 'Ana M.'"
+        ],
+    ),
+    (
+        "an Excel workbook renamed .csv",
+        "roster.csv",
+        b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00",
+        [
+            "roster.csv: this is an Excel workbook, not a CSV file; open it in Excel and save "
+            'it as CSV UTF-8: in Excel choose File > Save As > "CSV UTF-8 (Comma delimited) '
+            '(*.csv)"; in LibreOffice tick "Edit filter settings" and pick Unicode (UTF-8)'
+        ],
+    ),
+    (
+        "NUL bytes",
+        "roster.csv",
+        HEADER + "Ana\x00,,Worcester,,en,\n",
+        [
+            "roster.csv:2: contains NUL bytes, so it is not a text file; save the roster as CSV "
+            'UTF-8: in Excel choose File > Save As > "CSV UTF-8 (Comma delimited) (*.csv)"; in '
+            'LibreOffice tick "Edit filter settings" and pick Unicode (UTF-8)'
+        ],
+    ),
+    (
         "not a roster file type",
         "roster.xlsx",
         b"PK\x03\x04",
