@@ -51,11 +51,13 @@ class Roster:
 
     cards: list[WorkerCard]
     editions: dict[str, Edition]  # language editions by language
+    every_edition: list[Edition]  # city editions too: the catalog lists them all
 
 
 def read_roster(options: BuildOptions, roster: Path) -> Roster:
     """Load the content and the roster; every problem in either is reported at once."""
-    editions = {e.language: e for e in load_editions(options.content) if e.city is None}
+    every_edition = load_editions(options.content)
+    editions = {e.language: e for e in every_edition if e.city is None}
     english = next(iter(editions.values())).content
     rules = RosterRules.from_content(english)
     coverage = fonts.coverage()
@@ -74,7 +76,7 @@ def read_roster(options: BuildOptions, roster: Path) -> Roster:
             problems += exc.lines
     if problems:
         raise BrochureError(problems)
-    return Roster(cards, editions)
+    return Roster(cards, editions, every_edition)
 
 
 def card_path(out: Path, card: WorkerCard) -> Path:
@@ -137,7 +139,10 @@ def combine(out: Path, files: list[CardFile]) -> CardFile:
 
 def make_cards(options: BuildOptions, roster_path: Path, simple: bool = False) -> list[CardFile]:
     """Every file `brochure cards` writes, made in memory and checked; nothing written yet."""
-    roster = read_roster(options, roster_path)
+    return _made(options, read_roster(options, roster_path), simple)
+
+
+def _made(options: BuildOptions, roster: Roster, simple: bool) -> list[CardFile]:
     if simple:
         return simple_cards(options, roster)
     from brochure.cardtext import fast_cards
@@ -148,12 +153,17 @@ def make_cards(options: BuildOptions, roster_path: Path, simple: bool = False) -
 def write_cards(
     options: BuildOptions, roster_path: Path, simple: bool = False
 ) -> tuple[list[CardFile], float]:
-    """Make every worker's file and the combined one, then write them all or none."""
+    """Make every worker's file and the combined one, then write them, with the catalog's new
+    line (build/index.html), all or none."""
+    from brochure.catalog import catalog_files
     from brochure.output import output_lock, publish, remove_leftovers
 
     start = time.perf_counter()
-    files = make_cards(options, roster_path, simple)
+    roster = read_roster(options, roster_path)
+    files = _made(options, roster, simple)
+    pending = [(item.path, item.pdf) for item in files]
     with output_lock(options.out, lambda message: None):
         remove_leftovers(options.out)
-        publish([(item.path, item.pdf) for item in files], options.out)
+        catalog = catalog_files(options.out, roster.every_edition, dict(pending))
+        publish(pending + catalog, options.out)
     return files, time.perf_counter() - start

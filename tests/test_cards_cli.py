@@ -106,3 +106,5 @@ def test_the_example_roster_prints_a_line_per_file(tmp_path):
         r"7 workers, 9 sheets \(18 pages\) +\d+ KB  .*/cards/all-cards\.pdf", lines[7]
     )
     assert lines[8].startswith("wrote cards for 7 workers to ")
+    catalog = (tmp_path / "build" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="cards/all-cards.pdf">All workers\' cards</a> (7 workers,' in catalog
