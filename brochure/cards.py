@@ -107,34 +107,15 @@ def simple_cards(options: BuildOptions, roster: Roster) -> list[CardFile]:
         made.append(CardFile(card_path(options.out, card), pdf, sheets, 1))
     if problems:
         raise BrochureError(problems)
-    return [*made, combine(options.out, made)]
+    from brochure.cardtext import Made, combined
+
+    return [*made, combined(options.out, [Made(item) for item in made])]
 
 
 def simple_card(pipeline, edition: Edition, card: WorkerCard) -> bytes:
     """One worker's sheets: their card laid out by WeasyPrint, imposed QUANTITY times."""
     pdf, _reads = pipeline.lay_out(edition, CARD, {"worker": card.context()})
     return impose_cards(pdf, SHEET.duplex, quantity=card.worker.quantity)
-
-
-def combine(out: Path, files: list[CardFile]) -> CardFile:
-    """Every worker's sheets in one file, in roster order, for the print shop. A print file,
-    not one to read on screen: untagged (each worker's own file is the tagged one)."""
-    import io
-
-    import pikepdf
-
-    from brochure.cardtext import _untag
-
-    combined = pikepdf.new()
-    for item in files:
-        with pikepdf.open(io.BytesIO(item.pdf)) as source:
-            for page in source.pages:
-                combined.pages.append(page)
-    _untag(combined)
-    buffer = io.BytesIO()
-    combined.save(buffer, deterministic_id=True, compress_streams=True, min_version="1.7")
-    sheets = sum(item.sheets for item in files)
-    return CardFile(out / FOLDER / COMBINED, buffer.getvalue(), sheets, len(files))
 
 
 def make_cards(options: BuildOptions, roster_path: Path, simple: bool = False) -> list[CardFile]:
