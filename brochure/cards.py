@@ -69,9 +69,11 @@ def read_roster(options: BuildOptions, roster: Path) -> Roster:
     )
     problems: list[str] = []
     cards = []
+    from brochure.cardtext import line_width
+
     for worker in workers:
         try:
-            cards.append(words.card(worker))
+            cards.append(words.card(worker, line_width))
         except BrochureError as exc:
             problems += exc.lines
     if problems:

@@ -91,8 +91,11 @@ def static_card(pipeline: Any, edition: Edition, probe: WorkerCard, templates: P
     pdf, _reads = pipeline.lay_out(edition, CARD, {"worker": {"lines": (), "where": ""}})
     from brochure.pipeline import template_context
 
+    # Every kind of line, each holding the probe's first run: where each line's baseline is.
+    run = probe.lines[0].runs[0]
+    lines = tuple(Line(kind, (run,)) for kind in LINE_KINDS)
     context = template_context(edition, CARD, pipeline.settings.profile) | {
-        "worker": probe.context()
+        "worker": {"lines": lines, "where": probe.where}
     }
     html = render_html(templates, CARD.template, context)
     document, _report = pipeline.renderer.layout(html, templates, CARD.template)
@@ -136,7 +139,7 @@ def _colours(tokens_css: Path) -> dict[str, tuple[float, float, float]]:
     text = tokens_css.read_text(encoding="utf-8")
     found = dict(re.findall(r"--(brand|ink):\s*#([0-9a-fA-F]{6})", text))
     rgb = {k: tuple(int(v[i : i + 2], 16) / 255 for i in (0, 2, 4)) for k, v in found.items()}
-    return {"name": rgb["brand"], "place": rgb["ink"]}  # type: ignore[dict-item]
+    return {"name": rgb["brand"], "place": rgb["ink"], "more": rgb["ink"]}  # type: ignore[dict-item]
 
 
 # --- fonts and shaping ----------------------------------------------------------------------
@@ -180,13 +183,13 @@ def embeddable(face: fonts.FontFace) -> bool:
     return "glyf" in _hb_font(face, False)[1].table_tags
 
 
-def shape(run: Run, kind: str) -> Shaped | None:
-    """RUN shaped as Pango shapes it: its language, its script's direction, default features.
-    None when its font cannot be embedded here."""
+@functools.lru_cache(maxsize=4096)  # measured, then drawn; the same city and separators
+def shape(run: Run, kind: str) -> Shaped:
+    """RUN shaped as Pango shapes it: its language, its script's direction, default features."""
     bold = BOLD[kind]
     face = _face_for(run.family, bold)
-    if face is None or not embeddable(face):
-        return None
+    if face is None:
+        raise BrochureError(f"{run.family}: no font file for this family; reinstall (make)")
     font, hb_face = _hb_font(face, bold)
     buffer = hb.Buffer()
     buffer.add_str(run.text)
@@ -392,31 +395,16 @@ def shape_card(card: WorkerCard) -> tuple[DrawnLine, ...] | None:
     """Every run of CARD shaped; None if any needs a font this path cannot embed."""
     drawn = []
     for line in card.lines:
-        runs = [shape(run, line.kind) for run in line.runs]
-        if any(run is None for run in runs):
+        runs = tuple(shape(run, line.kind) for run in line.runs)
+        if not all(embeddable(run.face) for run in runs):
             return None
-        drawn.append(DrawnLine(line, tuple(runs)))  # type: ignore[arg-type]
+        drawn.append(DrawnLine(line, runs))
     return tuple(drawn)
 
 
-def check_fit(card: WorkerCard, drawn: tuple[DrawnLine, ...], static: StaticCard) -> list[str]:
-    """A line wider than the card: say which roster line and by how much."""
-    problems = []
-    for line in drawn:
-        room = static.slots[line.line.kind].width
-        over = line.width - room
-        if over > 0.5:
-            column = "first_name" if line.line.kind == "name" else "languages"
-            problems.append(
-                f"{card.where}: {column}: {line.line.text!r} is {over / PT_PER_IN:.2f} in too "
-                f"wide for the card; shorten it"
-                + (
-                    " (a short first name, or leave the pronouns out)"
-                    if column == "first_name"
-                    else " (fewer languages)"
-                )
-            )
-    return problems
+def line_width(line: Line) -> float:
+    """How wide LINE is drawn, in points: what brochure/worker_card.py fits to the card."""
+    return sum(shape(run, line.kind).width for run in line.runs)
 
 
 def text_ops(
@@ -604,15 +592,11 @@ def fast_cards(options: Any, roster: Roster) -> list[CardFile]:
             language = card.worker.card_language
             if language not in statics:
                 statics[language] = static_card(pipeline, edition, card, options.templates)
-            static = statics[language]
-            fit = check_fit(card, drawn, static)
-            if fit:
-                problems += fit
-                continue
-            pdf = worker_pdf(card, drawn, static)
+            pdf = worker_pdf(card, drawn, statics[language])
         except BrochureError as exc:
             problems += exc.lines
             continue
+        static = statics[card.worker.card_language]
         made.append(Made(CardFile(path, pdf, sheets, 1), drawn, static, card.worker.quantity))
     if problems:
         raise BrochureError(problems)

@@ -7,13 +7,15 @@ HarfBuzz in the same font files. Choosing the font here, not leaving it to fontc
 fall-back character by character, is what lets the two agree glyph for glyph, and keeps a name
 like "Nguyễn" in one typeface instead of switching font at the "ễ".
 
-Line 1: "Ask for Ana (she/her)". Line 2: "Worcester · Habla español, fala português", each
-language in its own words and its own language tag (a screen reader switches voice).
+Line 1: "Ask for Ana (she/her)". Line 2: "Worcester · Habla español, Fala português", each
+language in its own words and its own language tag (a screen reader switches voice); line 3,
+only when they do not all fit on line 2, the rest of the languages.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,9 +25,9 @@ from brochure.errors import BrochureError
 from brochure.roster import Worker
 
 #: The card's lines, top to bottom, and their type (sizes in wallet-card.css: keep in step).
-LINE_KINDS = ("name", "place")
-SIZES = {"name": 13.0, "place": 9.5}
-BOLD = {"name": True, "place": False}
+LINE_KINDS = ("name", "place", "more")
+SIZES = {"name": 13.0, "place": 9.5, "more": 9.5}
+BOLD = {"name": True, "place": False, "more": False}
 
 
 @dataclass(frozen=True)
@@ -100,8 +102,12 @@ class CardWords:
             )
         return Run(text, language, family)
 
-    def card(self, worker: Worker) -> WorkerCard:
-        """The two lines of WORKER's card, in the card's language."""
+    def card(self, worker: Worker, width: Measure) -> WorkerCard:
+        """WORKER's lines, in the card's language: "Ask for <name> (pronouns)", then the city
+        and the languages, on a second line and, when they do not fit, a third. Where the
+        third line starts is decided here, by measuring with the same shaping the fast way
+        draws with, so both ways print the same lines. A name or a list of languages too
+        wide for the card is a problem in the roster, named by its line."""
         card_language = worker.card_language
         words = self.editions[card_language].card.worker
         if words is None:
@@ -116,19 +122,68 @@ class CardWords:
         ]
         if worker.pronouns:
             name.append(self.run(f" ({worker.pronouns})", lang, lang, where, "pronouns"))
-        place = [self.run(worker.city_name, "en", lang, where, "city")]
-        for index, spoken in enumerate(worker.languages):
+        name_line = Line("name", _merged(name))
+        problems = _too_wide(name_line, width, where, "first_name", NAME_HINT)
+        place = [self.run(f"{worker.city_name} · ", "en", lang, where, "city")]
+        more: list[Run] = []
+        for spoken in worker.languages:
             speaks = self.editions[spoken].card.worker
             if speaks is None:
                 raise BrochureError(
-                    f"{worker.where}: languages: the {spoken} edition has no card.worker.speaks; "
-                    "add it to its file"
+                    f"{worker.where}: languages: the {spoken} edition has no "
+                    "card.worker.speaks; add it to its file"
                 )
-            separator = " · " if index == 0 else ", "
-            place.append(self.run(separator, lang, lang, where, "languages"))
-            place.append(self.run(speaks.speaks, spoken, lang, where, "languages"))
-        lines = (Line("name", _merged(name)), Line("place", _merged(place)))
-        return WorkerCard(worker, lines)
+            phrase = self.run(speaks.speaks, spoken, lang, where, "languages")
+            if not more and _fits(Line("place", _merged([*place, phrase])), width):
+                place.append(phrase)
+                place.append(self.run(", ", lang, lang, where, "languages"))
+                continue
+            if not more and len(place) > 1:  # the list goes on below: end the line with ","
+                place[-1] = self.run(",", lang, lang, where, "languages")
+            more += [phrase, self.run(", ", lang, lang, where, "languages")]
+        place = _trimmed(place, worker.city_name, lang, self, where)
+        lines = [name_line, Line("place", _merged(place))]
+        problems += _too_wide(lines[-1], width, where, "languages", LANGUAGES_HINT)
+        if more:
+            lines.append(Line("more", _merged(more[:-1])))
+            problems += _too_wide(lines[-1], width, where, "languages", LANGUAGES_HINT)
+        if problems:
+            raise BrochureError(problems)
+        return WorkerCard(worker, tuple(lines))
+
+
+#: How wide a line is, in points, as the fast way shapes it (brochure/cardtext.line_width).
+Measure = Callable[[Line], float]
+#: The room for a worker line: the card (3.5 in) less the 0.25 in margin each side
+#: (wallet-card.css: .worker, left and right var(--safe)).
+ROOM = (3.5 - 2 * 0.25) * 72
+NAME_HINT = "a short first name, or leave the pronouns out"
+LANGUAGES_HINT = "fewer languages"
+
+
+def _fits(line: Line, width: Measure) -> bool:
+    return width(line) <= ROOM
+
+
+def _too_wide(line: Line, width: Measure, where: str, column: str, hint: str) -> list[str]:
+    over = width(line) - ROOM
+    if over <= 0:
+        return []
+    return [
+        f"{where}: {column}: {line.text!r} is {over / 72:.2f} in too wide for the card; "
+        f"shorten it ({hint})"
+    ]
+
+
+def _trimmed(place: list[Run], city: str, lang: str, words: CardWords, where: str) -> list[Run]:
+    """The second line without its trailing separator: "Worcester · Habla español"; the
+    city alone when every language went to the third line."""
+    if len(place) == 1:
+        return [words.run(city, "en", lang, where, "city")]
+    last = place[-1]
+    if last.text == ", ":
+        return place[:-1]
+    return place
 
 
 def _merged(runs: list[Run]) -> tuple[Run, ...]:

@@ -51,18 +51,27 @@ def test_a_name_too_wide_for_the_card_names_its_roster_line(tmp_path, mode):
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert lines[-1] == NOTHING
-    if mode:  # WeasyPrint's fit check: "Ask for" / the name / "(she/her)", 3 lines in a 1-line box
-        assert lines[:-1] == [
-            "wallet-card: name line overflows by about 2 lines; shorten its text in roster.csv:3"
-        ]
-    else:
-        (line,) = lines[:-1]
-        assert re.fullmatch(
-            rf"roster\.csv:3: first_name: 'Ask for {TOO_WIDE} \(she/her\)' is [0-9.]+ in too "
-            r"wide for the card; shorten it \(a short first name, or leave the pronouns out\)",
-            line,
-        ), line
+    # Both ways measure the line with HarfBuzz before anything is laid out.
+    (line,) = lines[:-1]
+    assert re.fullmatch(
+        rf"roster\.csv:3: first_name: 'Ask for {TOO_WIDE} \(she/her\)' is [0-9.]+ in too "
+        r"wide for the card; shorten it \(a short first name, or leave the pronouns out\)",
+        line,
+    ), line
     assert not (tmp_path / "build").exists()
+
+
+def test_more_languages_than_two_lines_hold(tmp_path):
+    every = "es pt-BR ht vi ar ne sq en zh-Hant zh-Hans"
+    result = cards(tmp_path, HEADER + f"Ana,,Worcester,{every},en,\n")
+    assert result.returncode == 1
+    (line, nothing) = result.stderr.splitlines()
+    assert nothing == NOTHING
+    assert re.fullmatch(
+        r"roster\.csv:2: languages: '.*' is [0-9.]+ in too wide for the card; shorten it "
+        r"\(fewer languages\)",
+        line,
+    ), line
 
 
 def test_a_missing_roster_is_named(tmp_path):
@@ -103,8 +112,8 @@ def test_the_example_roster_prints_a_line_per_file(tmp_path):
     assert re.fullmatch(r"1 sheet \(2 pages\) +\d+ KB  .*/cards/ana-somerville\.pdf", lines[0])
     assert re.fullmatch(r"2 sheets \(4 pages\) +\d+ KB  .*/cards/nguyen-worcester\.pdf", lines[1])
     assert re.fullmatch(
-        r"7 workers, 9 sheets \(18 pages\) +\d+ KB  .*/cards/all-cards\.pdf", lines[7]
+        r"9 workers, 11 sheets \(22 pages\) +\d+ KB  .*/cards/all-cards\.pdf", lines[9]
     )
-    assert lines[8].startswith("wrote cards for 7 workers to ")
+    assert lines[10].startswith("wrote cards for 9 workers to ")
     catalog = (tmp_path / "build" / "index.html").read_text(encoding="utf-8")
-    assert '<a href="cards/all-cards.pdf">All workers\' cards</a> (7 workers,' in catalog
+    assert '<a href="cards/all-cards.pdf">All workers\' cards</a> (9 workers,' in catalog
