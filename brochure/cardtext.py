@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import io
 import re
+import struct
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -281,18 +282,17 @@ def _type0(pdf: pikepdf.Pdf, face: fonts.FontFace, bold: bool, used: dict[int, s
     )
     extents = font.get_font_extents("ltr")
     k = 1000 / upem
+    box, cap_height = _box_and_cap_height(face)
     descriptor = pdf.make_indirect(
         Dictionary(
             Type=Name.FontDescriptor,
             FontName=base,
-            Flags=32,
-            FontBBox=Array(
-                [-1000, round(extents.descender * k), 2000, round(extents.ascender * k)]
-            ),
+            Flags=32,  # non-symbolic: the font's own glyphs, by id
+            FontBBox=Array([round(v * k) for v in box]),
             ItalicAngle=0,
             Ascent=round(extents.ascender * k),
             Descent=round(extents.descender * k),
-            CapHeight=round(extents.ascender * k * 0.7),
+            CapHeight=round(cap_height * k),
             StemV=120 if bold else 80,
             FontFile2=pdf.make_stream(data),
         )
@@ -324,6 +324,18 @@ def _type0(pdf: pikepdf.Pdf, face: fonts.FontFace, bold: bool, used: dict[int, s
             ToUnicode=pdf.make_stream(_to_unicode(used)),
         )
     )
+
+
+@functools.cache
+def _box_and_cap_height(face: fonts.FontFace) -> tuple[tuple[int, ...], int]:
+    """The font's bounding box (head table) and capital height (OS/2), in font units, for
+    the font descriptor a PDF reader uses when it must substitute the font."""
+    _font, hb_face = _hb_font(face, False)
+    head = bytes(hb_face.reference_table("head").data)
+    os2 = bytes(hb_face.reference_table("OS/2").data)
+    box = struct.unpack(">hhhh", head[36:44])
+    cap_height = struct.unpack(">h", os2[88:90])[0] if len(os2) >= 90 else int(box[3] * 0.7)
+    return box, cap_height
 
 
 def _subset_tag(face: fonts.FontFace, bold: bool, used: dict[int, str]) -> str:

@@ -92,6 +92,16 @@ def test_a_folder_is_not_a_roster(tmp_path):
     )
 
 
+def test_a_device_is_not_a_roster(tmp_path):
+    """A link to /dev/zero would never end: refused before reading."""
+    (tmp_path / "staff.csv").symlink_to("/dev/zero")
+    result = run_brochure("cards", str(tmp_path / "staff.csv"), "--out", str(tmp_path / "b"))
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        f"{tmp_path / 'staff.csv'}: is a device, not a file; pass the roster file (.csv or .yml)"
+    )
+
+
 def test_content_without_worker_words_says_what_to_add(tmp_path, project):
     result = cards(tmp_path, HEADER + "Ana,,Worcester,,en,\n", content=project / "content.yml")
     assert result.returncode == 1
