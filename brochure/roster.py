@@ -179,7 +179,7 @@ Row = tuple[int, dict[str, Any], dict[str, int]]  # line of the row, its cells, 
 def csv_rows(text: str, name: str) -> list[Row]:
     """The data rows of a CSV roster, each with the line it starts on; the header names the
     columns (in any order, any case)."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     try:
         header = next(reader, None)
         if header is None:
@@ -214,6 +214,13 @@ def csv_rows(text: str, name: str) -> list[Row]:
             f"{name}:{reader.line_num}: this line cannot be read as CSV ({exc}); check its quotes"
         ) from None
     return rows
+
+
+def _delimiter(text: str) -> str:
+    """Commas; or semicolons, which Excel writes instead where a comma is the decimal mark
+    (Brazil, most of Europe); or tabs ("Text (Tab delimited)"): whichever the header uses."""
+    header = text.split("\n", 1)[0]
+    return max((",", ";", "\t"), key=header.count) if header else ","
 
 
 def _column(cell: str) -> str:

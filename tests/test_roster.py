@@ -277,6 +277,21 @@ def test_bom_and_crlf_read_right(tmp_path, rules) -> None:
     assert worker.where == "roster.csv:2"
 
 
+@pytest.mark.parametrize("separator", [";", "\t"], ids=["semicolons", "tabs"])
+def test_semicolons_and_tabs_read_like_commas(tmp_path, rules, separator) -> None:
+    """Excel in Brazil and most of Europe separates cells with semicolons."""
+    data = HEADER.replace(",", separator) + separator.join(
+        ["João", "ele", "Somerville", "pt-BR es", "pt-BR", "20"]
+    )
+    (worker,) = load(tmp_path, rules, data + "\n")
+    assert (worker.first_name, worker.pronouns, worker.city) == ("João", "ele", "somerville")
+    assert (worker.languages, worker.card_language, worker.quantity) == (
+        ("pt-BR", "es"),
+        "pt-BR",
+        20,
+    )
+
+
 def test_yaml_roster_same_as_csv(tmp_path, rules) -> None:
     csv_workers = load(tmp_path, rules, HEADER + "Đức,,Somerville,vi es,vi,25\n")
     yaml_workers = load(
