@@ -2,7 +2,8 @@
 
 Variable-data printing (PDF/VT) in small. For each card language WeasyPrint lays out the card
 once without the worker's lines (the static layer: number, QR code, words, draft marks), and
-once with a probe worker to learn where its two lines sit (`Slots`). Then, per worker:
+once with a probe worker to learn where each of its lines sits (`LineSlot`: WeasyPrint's own
+left edge and baseline). Then, per worker:
 
 - the static card is imposed on the worker's sheets as the ordinary card sheet is (its first
   card the tagged page itself, the others one form XObject drawn as decoration);
@@ -14,9 +15,13 @@ once with a probe worker to learn where its two lines sit (`Slots`). Then, per w
   (and /ActualText for scripts whose glyphs alone do not give the words back), marked content
   with MCIDs; on every other card they are one form XObject drawn as an artifact.
 
-A card this path cannot draw (a right-to-left card, or a face in a font format it does not
-embed: Noto Sans CJK is CFF) is made the simple way instead, so every worker still gets a
-correct card; `FastReport.simple` names them.
+A card this path cannot draw (a right-to-left card: its runs would need the bidi algorithm
+Pango applies; or a run in a font it does not embed: Noto Sans CJK is CFF, not TrueType) is
+made the simple way instead (brochure.cards.simple_card), so every worker still gets a
+correct card, at WeasyPrint's speed.
+
+The combined file for the print shop draws every worker from one copy of each static card and
+one font subset per face for all the workers' lines.
 """
 
 from __future__ import annotations
@@ -478,7 +483,7 @@ def worker_pdf(card: WorkerCard, drawn: tuple[DrawnLine, ...], static: StaticCar
             BBox=Array([0, 0, AVERY_5371.card_w, AVERY_5371.card_h]),
             Resources=resources,
         )
-        _tag_lines(pdf, front, parents, tags[1:], card)
+        _tag_lines(pdf, front, parents, tags[1:])
         for side in sides:
             if side.face != 0:
                 continue
@@ -508,9 +513,7 @@ def _page_parents(pdf: pikepdf.Pdf, page: pikepdf.Page) -> Array:
     raise BrochureError("wallet-card: the card's front page is not in its structure tree")
 
 
-def _tag_lines(
-    pdf: pikepdf.Pdf, page: pikepdf.Page, parents: Array, lines: list, card: WorkerCard
-) -> None:
+def _tag_lines(pdf: pikepdf.Pdf, page: pikepdf.Page, parents: Array, lines: list) -> None:
     """A P per line, a Span per run with its language, after the front face's own content."""
     section = _front_section(pdf, page)
     kids = list(section.K) if isinstance(section.K, Array) else [section.K]
