@@ -156,6 +156,12 @@ BROKEN: list[tuple[str, str, bytes | str, list[str]]] = [
         ],
     ),
     (
+        "too many workers",
+        "roster.csv",
+        HEADER + "".join(f"W{i},,Worcester,,en,1\n" for i in range(2001)),
+        ["roster.csv: 2001 workers; at most 2000 at a time: split the roster"],
+    ),
+    (
         "unknown and missing columns",
         "roster.csv",
         "first name,town,languages\nAna,Worcester,es\n",
