@@ -148,5 +148,5 @@ def write_cards(
     with output_lock(options.out, lambda message: None):
         remove_leftovers(options.out)
         catalog = catalog_files(options.out, roster.every_edition, dict(pending))
-        publish(pending + catalog, options.out)
+        publish(pending + catalog, options.out, sync_each=False)
     return files, time.perf_counter() - start

@@ -302,9 +302,14 @@ def _type0(pdf: pikepdf.Pdf, face: fonts.FontFace, bold: bool, used: dict[int, s
             FontFile2=pdf.make_stream(data),
         )
     )
-    widths = Array()
-    for gid in sorted(used):
-        widths.extend([gid, Array([round(font.get_glyph_h_advance(gid) * k, 1)])])
+    # One run of consecutive ids per entry would be shorter; a card uses 40 glyphs or so.
+    widths = Array(
+        [
+            item
+            for gid in sorted(used)
+            for item in (gid, Array([round(font.get_glyph_h_advance(gid) * k, 1)]))
+        ]
+    )
     cid_font = pdf.make_indirect(
         Dictionary(
             Type=Name.Font,

@@ -17,8 +17,8 @@ Run as `bench_cards.py CHILD MODE ROSTER OUT` by bench.py (the child), or alone:
 from __future__ import annotations
 
 import json
-import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -117,9 +117,28 @@ def child(mode: str, roster: Path, out: Path) -> None:
 
 
 def measure(mode: str, roster: Path, out: Path) -> tuple[float, float, int]:
-    """Run one way in a child process: (seconds, peak MiB, pages). The peak is the child's own
-    maximum resident set, from the kernel's accounting when it ends (wait4: the same figure
-    resource.getrusage(RUSAGE_CHILDREN) reports, for this child alone)."""
+    """Run one way in a child process: (seconds, peak MiB, pages).
+
+    The child is started by a small launcher process, not by the bench itself: a child forked
+    from a large process (the bench has rendered every edition by now) starts out counting the
+    parent's pages in its peak, and the figure would be the bench's, not the child's."""
+    launcher = subprocess.run(
+        [sys.executable, __file__, "LAUNCH", mode, str(roster), str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    if launcher.returncode != 0:
+        raise SystemExit(f"bench_cards {mode} failed:\n{launcher.stderr[-3000:]}")
+    result = json.loads(launcher.stdout.strip().splitlines()[-1])
+    return result["seconds"], result["peak_mib"], result["pages"]
+
+
+def launch(mode: str, roster: Path, out: Path) -> None:
+    """Run the child and report its own peak resident memory, read when it ends: wait4 gives
+    the rusage of that one child (what resource.getrusage(RUSAGE_CHILDREN) would report here,
+    the launcher having no other child)."""
     process = subprocess.Popen(
         [sys.executable, __file__, "CHILD", mode, str(roster), str(out)],
         stdout=subprocess.PIPE,
@@ -127,14 +146,12 @@ def measure(mode: str, roster: Path, out: Path) -> tuple[float, float, int]:
         text=True,
         cwd=ROOT,
     )
-    stdout = process.stdout.read()  # type: ignore[union-attr]
-    stderr = process.stderr.read()  # type: ignore[union-attr]
-    _pid, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
+    stdout, stderr = process.communicate()
     if process.returncode != 0:
-        raise SystemExit(f"bench_cards {mode} failed:\n{stderr[-3000:]}")
+        raise SystemExit(stderr[-3000:])
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     result = json.loads(stdout.strip().splitlines()[-1])
-    return result["seconds"], usage.ru_maxrss / 1024, result["pages"]
+    print(json.dumps(result | {"peak_mib": peak_kib / 1024}))
 
 
 def rows(count: int) -> list[tuple[str, str, str]]:
@@ -169,6 +186,8 @@ def rows(count: int) -> list[tuple[str, str, str]]:
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "CHILD":
         child(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]))
+    elif len(sys.argv) > 1 and sys.argv[1] == "LAUNCH":
+        launch(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]))
     else:
         number = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
         for name, value, note in rows(number):
