@@ -179,8 +179,8 @@ def test_fronts_fill_the_left_column_first(fast):
     assert (left, len(boxes) - left) == (3, 2)
 
 
-def test_pdfua_finds_nothing_on_any_workers_file(fast):
-    assert_pdfua_clean([fast / f"{slug}.pdf" for slug in EXPECTED])
+def test_pdfua_finds_nothing_on_any_workers_file(made):
+    assert_pdfua_clean([made / f"{slug}.pdf" for slug in EXPECTED])
 
 
 def test_worker_lines_are_tagged_once_each_run_with_its_language(fast):
