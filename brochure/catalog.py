@@ -82,10 +82,27 @@ def catalog_files(
         .render(
             sections=sections,
             program=editions[0].content.program,
+            cards=_cards_entry(out_dir, pending),
             generated=datetime.now().strftime("%Y-%m-%d %H:%M"),
         )
     )
     return [*files, (out_dir / "index.html", html.encode())]
+
+
+def _cards_entry(out_dir: Path, pending: dict[Path, bytes]) -> dict | None:
+    """The outreach workers' cards (`brochure cards`), when they are there: one line."""
+    combined = out_dir / "cards" / "all-cards.pdf"
+    data = pending.get(combined)
+    if data is None and not combined.is_file():
+        return None
+    size = len(data) if data is not None else combined.stat().st_size
+    folder = combined.parent
+    workers = {p for p in pending if p.parent == folder} | set(folder.glob("*.pdf"))
+    return {
+        "href": combined.relative_to(out_dir).as_posix(),
+        "size_kb": max(1, round(size / 1024)),
+        "workers": len(workers - {combined}),
+    }
 
 
 def _entry(

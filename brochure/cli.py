@@ -53,6 +53,16 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--port", type=port_number, default=8000, help="default: 8000; 0 picks a free one"
     )
+    k = sub.add_parser("cards", help="outreach workers' own wallet cards from a roster")
+    k.add_argument("roster", type=Path, metavar="ROSTER", help="roster.csv or roster.yml")
+    k.add_argument("--content", type=Path, default=Path("content.yml"), metavar="PATH")
+    k.add_argument("--templates", type=Path, metavar="DIR", help=TEMPLATES_HELP)
+    k.add_argument("--out", type=Path, default=Path("build"), metavar="DIR")
+    k.add_argument(
+        "--simple",
+        action="store_true",
+        help="lay out every card with WeasyPrint (slow; the reference for the fast way)",
+    )
     sub.add_parser("list", help="name the documents and how to print them")
     translations_parser(sub)
     return p
@@ -116,8 +126,10 @@ def main(argv: list[str] | None = None) -> int:
             except CannotListen as exc:  # a usage mistake, like a bad option: status 2
                 print(f"brochure serve: {exc}", file=sys.stderr)
                 return 2
-        profile = Profile(args.profile, proof=getattr(args, "proof", False))
+        profile = Profile(getattr(args, "profile", "office"), proof=getattr(args, "proof", False))
         options = options_from(args, profile)
+        if args.command == "cards":
+            return run_cards(args, options)
         if args.command == "preview":
             return run_preview(args, options)
         if args.command == "check":
@@ -126,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrochureError as exc:
         for line in exc.lines:
             print(line, file=sys.stderr)
-        if args.command == "build" and exc.wrote_nothing:
+        if args.command in {"build", "cards"} and exc.wrote_nothing:
             print(NOTHING_WRITTEN, file=sys.stderr)
         return 1
 
@@ -213,6 +225,25 @@ def run_check(options: BuildOptions) -> int:
     print(
         f"{options.content}: no problems found in {plural(len(rendered), 'document')}; "
         "nothing was written"
+    )
+    return 0
+
+
+def run_cards(args: argparse.Namespace, options: BuildOptions) -> int:
+    """Every worker's sheets and the combined file; a line per file once all are written."""
+    from brochure.cards import write_cards
+
+    files, seconds = write_cards(options, args.roster, simple=args.simple)
+    for item in files:
+        what = plural(item.workers, "worker") + ", " if item.workers > 1 else ""
+        print(
+            f"{what}{plural(item.sheets, 'sheet')} ({plural(2 * item.sheets, 'page')}) "
+            f"{len(item.pdf) / 1024:5.0f} KB  {item.path}"
+        )
+    cards = sum(1 for item in files if item.workers == 1)
+    print(
+        f"wrote cards for {plural(cards, 'worker')} to {options.out / 'cards'} in {seconds:.1f} s. "
+        "Print on Avery 5371/8371 or Letter card stock, two-sided, flip on LONG edge, 100 %."
     )
     return 0
 

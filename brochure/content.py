@@ -241,9 +241,19 @@ class CardBack(Model):
     qr_caption: Text
 
 
+class CardWorker(Model):
+    """The words of an outreach worker's own card (`brochure cards`): "Ask for <first name>",
+    and how a speaker of this language says they speak it ("Habla español")."""
+
+    ask_for: Text
+    speaks: Text
+
+
 class Card(Model):
     front: CardFront
     back: CardBack
+    #: Optional, so a project without worker cards need not write it; `brochure cards` says so.
+    worker: CardWorker | None = None
 
 
 NUMBER_SLOT = "{number}"

@@ -10,9 +10,11 @@ its two sans-serif files are linked into a folder of our own, so its serif never
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import tempfile
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
@@ -94,3 +96,75 @@ def use_packaged_fonts_only() -> None:
         tmp.write_text(xml)
         tmp.replace(conf)
     os.environ["FONTCONFIG_FILE"] = str(conf)
+
+
+@dataclass(frozen=True)
+class FontFace:
+    """One font file (and its index in a collection) that draws a family at a weight."""
+
+    family: str
+    path: Path
+    index: int = 0
+    weight: int = 400
+    variable: bool = False
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Which characters each packaged family can draw: checked before anything is laid out,
+    so a roster name no font has is refused with its line, and the personalised line of a card
+    is set, run by run, in one family that has every character of that run."""
+
+    characters: dict[str, frozenset[int]]  # family -> code points
+
+    def missing(self, text: str) -> list[str]:
+        """Characters of TEXT no family has (spaces and joiners are not drawn, so never missing)."""
+        every = self.every
+        return [c for c in dict.fromkeys(text) if not c.isspace() and ord(c) not in every]
+
+    @functools.cached_property
+    def every(self) -> frozenset[int]:
+        """Every character some family has (made once: the Chinese fonts alone have 45,000)."""
+        return frozenset().union(*self.characters.values())
+
+    def family_for(self, text: str, prefer: tuple[str, ...]) -> str | None:
+        """The first family of PREFER, then of all ours, that has every character of TEXT."""
+        needed = {ord(c) for c in text if not c.isspace()}
+        for family in (*prefer, *self.characters):
+            if needed <= self.characters.get(family, frozenset()):
+                return family
+        return None
+
+
+def faces() -> list[FontFace]:
+    """Every face of our families: the PyPI packages' files, and Noto Sans CJK TC/SC."""
+    found = []
+    for name in FAMILIES:
+        for font_file in fontpkg.family(name).files:
+            if font_file.style == "normal":
+                weight = font_file.weight or 400
+                found.append(FontFace(name, Path(font_file.path), 0, weight, font_file.variable))
+    if cjk_installed():
+        from fontTools.ttLib import TTCollection
+
+        for path, weight in zip(CJK_FILES, (400, 700), strict=True):
+            collection = TTCollection(str(path), lazy=True)
+            for index, font in enumerate(collection.fonts):
+                family = font["name"].getBestFamilyName()
+                if family in {"Noto Sans CJK TC", "Noto Sans CJK SC"}:
+                    found.append(FontFace(family, path, index, weight))
+    return found
+
+
+@functools.cache
+def coverage() -> Coverage:
+    """Read once per process: about 0.1 s, most of it the Chinese font's character map."""
+    from fontTools.ttLib import TTFont
+
+    characters: dict[str, set[int]] = {}
+    for face in faces():
+        if face.weight != 400 and not face.variable:
+            continue
+        font = TTFont(str(face.path), fontNumber=face.index, lazy=True)
+        characters.setdefault(face.family, set()).update(font.getBestCmap())
+    return Coverage({family: frozenset(chars) for family, chars in characters.items()})

@@ -75,37 +75,110 @@ AVERY_5371 = SheetLayout()
 MARKED_CONTENT = {"BDC", "BMC", "EMC", "MP", "DP"}
 
 
+@dataclass(frozen=True)
+class SheetSide:
+    """One page of an imposed sheet: which face of the card it shows and where. On the first
+    front and the first back, the first slot holds the card's own tagged content."""
+
+    page: pikepdf.Page
+    face: int  # 0 front, 1 back
+    slots: tuple[tuple[float, float], ...]
+    tagged_first: bool
+
+
 def impose_cards(
-    card_pdf: bytes, duplex: str = "DuplexFlipLongEdge", layout: SheetLayout = AVERY_5371
+    card_pdf: bytes,
+    duplex: str = "DuplexFlipLongEdge",
+    layout: SheetLayout = AVERY_5371,
+    quantity: int | None = None,
 ) -> bytes:
-    """Return a two-page sheet: fronts with cut marks, then backs in mirrored columns."""
+    """Return the sheet: fronts with cut marks, then backs in mirrored columns; QUANTITY cards
+    (default: one full sheet) on as many sheets as they need, in page pairs."""
     with pikepdf.open(io.BytesIO(card_pdf)) as pdf:
-        if Name.StructTreeRoot not in pdf.Root:
-            raise BrochureError(
-                "wallet-card-sheet: the card is not tagged; the sheet is made from the office "
-                "card (brochure build, not --profile press)"
-            )
-        next_key = _next_parent_tree_key(pdf)
-        faces = [(pdf.pages[0], layout.front_slots(), True)]
-        faces.append((pdf.pages[1], layout.back_slots(), False))
-        for face, slots, with_marks in faces:
-            _check_card_page(face, layout)
-            _move_structure(pdf, face, slots[0])
-            next_key = _place_links(pdf, face, slots, next_key)
-            _place_faces(pdf, face, slots, layout, with_marks)
-        pdf.Root.StructTreeRoot.ParentTreeNextKey = next_key
-        _move_destinations(pdf, faces)
-        _document_info(pdf, duplex)
-        out = io.BytesIO()
-        pdf.save(
-            out,
-            deterministic_id=True,
-            compress_streams=True,
-            # The 20 links and their structure are small objects: one compressed stream.
-            object_stream_mode=pikepdf.ObjectStreamMode.generate,
-            min_version="1.7",
-        )
+        impose_into(pdf, duplex, layout, quantity)
+        return save_sheet(pdf)
+
+
+def save_sheet(pdf: pikepdf.Pdf, fix_metadata: bool = True) -> bytes:
+    """The sheet's bytes, repeatable. FIX_METADATA=False skips re-reading the XMP metadata
+    (half the cost of saving a small sheet) when a caller knows it is already right."""
+    out = io.BytesIO()
+    pdf.save(
+        out,
+        fix_metadata_version=fix_metadata,
+        deterministic_id=True,
+        compress_streams=True,
+        # The 20 links and their structure are small objects: one compressed stream.
+        object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        min_version="1.7",
+    )
     return out.getvalue()
+
+
+def sheet_counts(quantity: int, per_sheet: int) -> list[int]:
+    """Cards on each sheet: full sheets, then what is left (25 -> [10, 10, 5])."""
+    full, rest = divmod(quantity, per_sheet)
+    return [per_sheet] * full + ([rest] if rest else [])
+
+
+def impose_into(
+    pdf: pikepdf.Pdf,
+    duplex: str = "DuplexFlipLongEdge",
+    layout: SheetLayout = AVERY_5371,
+    quantity: int | None = None,
+) -> list[SheetSide]:
+    """Turn the two-page card PDF into its sheets, in place; returns every side, in page order.
+
+    Sheets after the first are decoration to a screen reader (the card is read once): every
+    card on them is the untagged copy, drawn as an artifact."""
+    if Name.StructTreeRoot not in pdf.Root:
+        raise BrochureError(
+            "wallet-card-sheet: the card is not tagged; the sheet is made from the office "
+            "card (brochure build, not --profile press)"
+        )
+    per_sheet = layout.columns * layout.rows
+    counts = sheet_counts(quantity or per_sheet, per_sheet)
+    next_key = _next_parent_tree_key(pdf)
+    faces = [(pdf.pages[0], layout.front_slots()[: counts[0]], True)]
+    faces.append((pdf.pages[1], layout.back_slots()[: counts[0]], False))
+    sides = []
+    for index, (face, slots, with_marks) in enumerate(faces):
+        _check_card_page(face, layout)
+        _move_structure(pdf, face, slots[0])
+        next_key = _place_links(pdf, face, slots, next_key)
+        _place_faces(pdf, face, slots, layout, with_marks)
+        sides.append(SheetSide(face, index, tuple(slots), True))
+    pdf.Root.StructTreeRoot.ParentTreeNextKey = next_key
+    _move_destinations(pdf, faces)
+    _document_info(pdf, duplex)
+    for count in counts[1:]:
+        for index, (face, _slots, with_marks) in enumerate(faces):
+            all_slots = layout.front_slots() if index == 0 else layout.back_slots()
+            slots = all_slots[:count]
+            page = _artifact_sheet(pdf, face, slots, layout, with_marks)
+            sides.append(SheetSide(page, index, tuple(slots), False))
+    return sides
+
+
+def _artifact_sheet(
+    pdf: pikepdf.Pdf,
+    face: pikepdf.Page,
+    slots: list[tuple[float, float]],
+    layout: SheetLayout,
+    with_marks: bool,
+) -> pikepdf.Page:
+    """A further sheet side: the face's untagged copy in every slot, as decoration."""
+    ops = [f"/Artifact BMC q 1 0 0 1 {x:.3f} {y:.3f} cm /Card Do Q EMC".encode() for x, y in slots]
+    if with_marks:
+        ops.append(_marks(layout).encode("ascii"))
+    page = pikepdf.Dictionary(
+        Type=Name.Page,
+        MediaBox=Array([0, 0, layout.sheet_w, layout.sheet_h]),
+        Resources=face.obj.Resources,
+        Contents=pdf.make_stream(b"\n".join(ops)),
+    )
+    pdf.pages.append(pikepdf.Page(page))
+    return pdf.pages[-1]
 
 
 def _check_card_page(face: pikepdf.Page, layout: SheetLayout) -> None:

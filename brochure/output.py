@@ -84,15 +84,21 @@ def remove_leftovers(out: Path) -> None:
             path.unlink(missing_ok=True)
 
 
-def publish(files: list[tuple[Path, bytes]], out: Path) -> None:
-    """Write every file, all or nothing as far as the file system allows."""
+def publish(files: list[tuple[Path, bytes]], out: Path, sync_each: bool = True) -> None:
+    """Write every file, all or nothing as far as the file system allows.
+
+    Each file reaches the disk before any is renamed into place. SYNC_EACH=False (a thousand
+    workers' cards) flushes them all with one sync instead of one each: the same guarantee,
+    without a thousand journal commits."""
     _check_places(files, out)
     staged: list[tuple[Path, Path]] = []
     made: list[Path] = []  # folders this call created: removed again if it fails
     try:
         for path, data in files:
             made += _make_folder(path.parent)
-            staged.append((_write_temporary(path, data), path))
+            staged.append((_write_temporary(path, data, sync_each), path))
+        if not sync_each:
+            os.sync()
     except OSError as exc:
         for temporary, _path in staged:
             temporary.unlink(missing_ok=True)
@@ -171,8 +177,9 @@ def _make_folder(folder: Path) -> list[Path]:
     return list(reversed(missing))
 
 
-def _write_temporary(path: Path, data: bytes) -> Path:
-    """The whole file, flushed to disk, under a hidden name beside its place."""
+def _write_temporary(path: Path, data: bytes, sync: bool = True) -> Path:
+    """The whole file, flushed to disk (unless the caller syncs them all), under a hidden name
+    beside its place."""
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     temporary = Path(name)
     try:
@@ -180,7 +187,8 @@ def _write_temporary(path: Path, data: bytes) -> Path:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                os.fsync(handle.fileno())
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise

@@ -188,13 +188,16 @@ class Pipeline:
             raise BrochureError([_prefixed(label, spec.name, p) for p in problems])
         return tuple(page.coverage for page in pages)
 
-    def lay_out(self, edition: Edition, spec: DocumentSpec) -> tuple[bytes, tuple]:
-        """HTML from the template, pages from WeasyPrint, and every check on the way."""
+    def lay_out(
+        self, edition: Edition, spec: DocumentSpec, extra: dict | None = None
+    ) -> tuple[bytes, tuple]:
+        """HTML from the template, pages from WeasyPrint, and every check on the way. EXTRA
+        joins the template context (a worker's card: `worker`)."""
         templates = self.settings.templates
         before = _stat_folder(templates)  # taken first: an edit during the render is a change
         # Hashed before the render, like the templates: an edit during it is a change.
         languages = {str(p.resolve()): hash_file(p) for s in edition.all_speakers for p in s.files}
-        context = template_context(edition, spec, self.settings.profile)
+        context = template_context(edition, spec, self.settings.profile) | (extra or {})
         html = render_html(templates, spec.template, context)
         source = f"{templates.name}/{spec.template}"
         variant = self.settings.profile.pdf_variant

@@ -5,6 +5,8 @@ row once (warm renders on English only), so a test can check that every row stil
 Rows: cold full build, no-op rebuild, one-translation rebuild (all through the real command
 line, in fresh processes); per-document render time in one warm process; the card sheet against
 a single card; and the floor: the very same HTML rendered by bare WeasyPrint in one process.
+Last, `brochure cards` on 1,000 distinct workers against the same cards as one WeasyPrint
+document (scripts/bench_cards.py), with each one's peak memory.
 """
 
 from __future__ import annotations
@@ -162,6 +164,8 @@ def main() -> None:
             "same start-up on both sides",
         ),
         *serve_rows,
+        # brochure cards: 1,000 distinct workers' cards, both ways (20 with --quick).
+        *cards_rows(20 if quick else 1000),
     ]
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  {'value':>9}  notes")
@@ -169,6 +173,15 @@ def main() -> None:
     for name, value, note in rows:
         print(f"{name:<{width}}  {value:>9}  {note}")
     shutil.rmtree(scratch, ignore_errors=True)
+
+
+def cards_rows(count: int) -> list[tuple[str, str, str]]:
+    """scripts/bench_cards.py: the roster's cards laid out as one WeasyPrint document against
+    `brochure cards`, each in a fresh process, with peak memory."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from bench_cards import rows
+
+    return rows(count)
 
 
 def bare_cold_process(htmls: list[str], base_url: str, scratch: Path) -> float:

@@ -47,6 +47,8 @@ def printed_fields(edition: Edition, document: str) -> list[tuple[str, str]]:
     for path, text in text_fields(edition.content):
         if not path.startswith(PRINTED[document]):
             continue
+        if path.startswith(".card.worker."):
+            continue  # printed on outreach workers' own cards only (tests/test_cards.py)
         if edition.city and path.startswith(".cities.") and f".cities.{edition.city}." not in path:
             continue
         if edition.city and path.endswith("cities_heading"):

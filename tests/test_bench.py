@@ -25,6 +25,10 @@ ROWS = [
     "serve: save trifold.css -> catalog reload",
     "serve: save trifold.css -> viewer reload",
     "serve: save trifold.css -> viewer reload (2 x editions)",
+    "cards: one WeasyPrint document",
+    "cards: fast (brochure cards)",
+    "cards: one document / fast",
+    "cards: peak memory, fast",
 ]
 
 
