@@ -1,13 +1,13 @@
 """build/index.html: the page front-desk staff open to find and print the right handout.
 
 Plain HTML and CSS, opened straight from the file system: no server, no network, no scripts.
-Each document shows a thumbnail of every page, its size and page count, and exactly how to
-print it.
+Each document shows a thumbnail of every page, its size and page count, exactly how to
+print it, and its reading grade with a green or amber mark (brochure/words.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -15,6 +15,7 @@ import jinja2
 
 from brochure.documents import DOCUMENTS, OFFICE, DocumentSpec, thumbnail_path
 from brochure.editions import Edition
+from brochure.words import Grade
 
 TEMPLATE = Path(__file__).with_name("catalog.html.j2")
 THUMB_WIDTH = 320  # pixels: sharp on a phone, small on disk
@@ -43,6 +44,8 @@ class Entry:
     pages: int
     size_kb: int
     thumbs: list[tuple[str, str]]  # (src, alt)
+    grade: Grade | None = None  # the handout's reading level, over all its sections
+    easy: bool | None = None  # within the limit (green), above it (amber), None: not measured
 
 
 @dataclass(frozen=True)
@@ -53,10 +56,16 @@ class Group:
 
 
 def catalog_files(
-    out_dir: Path, editions: list[Edition], pending: dict[Path, bytes]
+    out_dir: Path,
+    editions: list[Edition],
+    pending: dict[Path, bytes],
+    grades: dict[tuple[str, str], Grade] | None = None,
+    max_grade: float = 8,
 ) -> list[tuple[Path, bytes]]:
     """index.html, plus thumbnails of PDFs already in the folder that lack them (deleted by
-    hand). PENDING are files this build is about to write: they count as there."""
+    hand). PENDING are files this build is about to write: they count as there. GRADES: each
+    handout's reading level, (edition, document) -> Grade, marked green up to MAX_GRADE."""
+    grades = grades or {}
     office = OFFICE
     files: list[tuple[Path, bytes]] = []
     sections = []
@@ -67,7 +76,11 @@ def catalog_files(
             for spec in DOCUMENTS.values():
                 pdf = office.output_path(out_dir, edition.name, spec.name)
                 if edition.makes(spec.name) and (pdf in pending or pdf.exists()):
-                    entries.append(_entry(out_dir, edition, spec, pending, files))
+                    entry = _entry(out_dir, edition, spec, pending, files)
+                    level = grades.get((edition.name, spec.made_from or spec.name))
+                    if level is not None:
+                        entry = replace(entry, grade=level, easy=level.within(max_grade))
+                    entries.append(entry)
             if entries:
                 city = edition.content.cities[edition.city].name if edition.city else None
                 heading = f"{city} tri-fold" if city else "All handouts"
@@ -80,6 +93,7 @@ def catalog_files(
         .render(
             sections=sections,
             program=editions[0].content.program,
+            max_grade=max_grade,
             generated=datetime.now().strftime("%Y-%m-%d %H:%M"),
         )
     )
