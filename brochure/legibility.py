@@ -236,7 +236,7 @@ def measure(
         if body < checks.min_body_pt:
             errors.append(
                 f"page {number}: body text is set at {body:g} pt, below {checks.min_body_pt:g} "
-                "pt (checks.min_body_pt in content.yml); make it larger in the stylesheet"
+                "pt (checks.min_body_pt); make it larger in the stylesheet"
             )
         small = min(on_page, key=lambda r: r.size)
         if small.size < smallest[0]:
@@ -247,8 +247,8 @@ def measure(
                 reported.add(("size", run.size))
                 errors.append(
                     f"page {number}: text set at {run.size:.1f} pt ({_sample(run.text)}), below "
-                    f"{checks.min_type_pt:g} pt (checks.min_type_pt in content.yml); make it "
-                    "larger in the stylesheet"
+                    f"{checks.min_type_pt:g} pt (checks.min_type_pt); make it larger in the "
+                    "stylesheet"
                 )
         height = image.height / SCALE
         worst_here = math.inf
@@ -273,8 +273,8 @@ def measure(
                 errors.append(
                     f"page {number}: {kind} in {pair[0]} on {pair[1]} ({_sample(run.text)}, "
                     f"{run.size:g} pt) has contrast {ratio:.1f}:1, below {least:g}:1 "
-                    f"(checks.{name} in content.yml); use a darker colour (or a lighter "
-                    "background) from tokens.css"
+                    f"(checks.{name}); use a darker colour (or a lighter background) from "
+                    "tokens.css"
                 )
             number_here = phone_digits and phone_digits in re.sub(r"\D", "", run.text)
             if number_here and (phone is None or run.size > phone[0]):

@@ -310,15 +310,23 @@ class WordList:
         """(first token, end token, words as printed, term) for each form found in TEXT."""
         tokens = tokenize(text)
         folded = [t.casefold() for t, _, _ in tokens]
-        for i in range(len(tokens)):
+        i = 0
+        while i < len(tokens):
+            found = None
+            # The longest form that starts here ("addicted baby" before "addicted").
             for form, exact, term in self.index.get(folded[i], ()):
                 n = len(form)
                 seen = [t for t, _, _ in tokens[i : i + n]] if exact else folded[i : i + n]
-                if tuple(seen) != form:
+                if tuple(seen) != form or (found and found[1] >= i + n):
                     continue
                 if any(_covers(folded, phrase, i, i + n) for phrase in term.not_in):
                     continue
-                yield i, i + n, text[tokens[i][1] : tokens[i + n - 1][2]], term
+                found = (i, i + n, text[tokens[i][1] : tokens[i + n - 1][2]], term)
+            if found:
+                yield found
+                i = found[1]
+            else:
+                i += 1
 
 
 def tokenize(text: str) -> list[tuple[str, int, int]]:
@@ -457,6 +465,7 @@ def check_words(editions: list, documents: tuple[str, ...] | None = None) -> Wor
     checks: Checks = editions[0].content.checks
     root = editions[0].sources[0].resolve().parent
     lines = _Lines(root)
+    main = lines.name(editions[0].sources[0])
     report = WordsReport(max_grade=checks.max_grade)
     wanted = [d for d in WORD_DOCUMENTS if documents is None or d in documents]
     allowances = [(a, _phrase(a.phrase)) for a in checks.allow]
@@ -510,8 +519,8 @@ def check_words(editions: list, documents: tuple[str, ...] | None = None) -> Wor
                                 used.add(allowance)
                                 allowed += 1
                                 warnings[
-                                    f"{place}: {piece.where}: {printed!r} allowed in content.yml "
-                                    f"(checks.allow: {checks.allow[allowance].reason})"
+                                    f"{place}: {piece.where}: {printed!r} allowed by checks.allow "
+                                    f"in {main} ({checks.allow[allowance].reason})"
                                 ] = None
                             elif term.level == "warning":
                                 warnings[
@@ -523,7 +532,7 @@ def check_words(editions: list, documents: tuple[str, ...] | None = None) -> Wor
                                 errors[
                                     f"{place}: {piece.where}: {printed!r} is stigmatizing "
                                     f"language ({guide}); write {term.use!r} instead, or, if it "
-                                    "is a quotation, allow it in content.yml under checks.allow "
+                                    f"is a quotation, allow it under checks.allow in {main} "
                                     "with a reason"
                                 ] = None
                     if not measured or not piece.graded:
