@@ -127,7 +127,7 @@ def test_spanish_syllables_by_hand(word, count):
 
 
 def test_other_languages_are_not_measured():
-    counts, level = measure("Nou la pou ou. Rele nou jodi a.", "ht")
+    _counts, level = measure("Nou la pou ou. Rele nou jodi a.", "ht")
     assert level.grade is None
     assert level.label == "not measured"
 
