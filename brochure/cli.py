@@ -176,6 +176,8 @@ TABLE = (
 def print_words_table(report) -> None:
     """Per edition: each section's reading level, longest sentence (words) and stigma words;
     each document's smallest type, body size and lowest contrast as printed."""
+    from brochure.words import MIN_WORDS
+
     pages = {(r.edition, r.spec.name): r.legibility for r in report.rendered}
     limit = report.words.max_grade
     head = "  ".join(f"{name:<{width}}" for name, width in TABLE)
@@ -184,7 +186,10 @@ def print_words_table(report) -> None:
         documents = [d for d in dict.fromkeys(r.document for r in rows)]
         if not documents:
             continue
-        print(f"{edition.name}  (reading grade limit {limit:g}; longest sentence in words)")
+        print(
+            f"{edition.name}  (reading grade limit {limit:g}, ! above it; ~ under {MIN_WORDS} "
+            "words, a rough figure; longest sentence in words)"
+        )
         print(f"  {head}")
         for document in documents:
             mine = [r for r in rows if r.document == document]
@@ -192,6 +197,8 @@ def print_words_table(report) -> None:
             for row in mine if measured or edition.has_word_list else ():
                 stigma = f"{row.stigma}" + (f" +{row.allowed} allowed" if row.allowed else "")
                 mark = "" if row.grade.within(limit) is not False else " !"
+                if row.grade.grade is not None and row.words < MIN_WORDS:
+                    mark = " ~"
                 longest = row.longest if row.grade.grade is not None else "-"
                 cells = (document, row.section, row.grade.label + mark, longest, stigma)
                 print("  " + _cells(cells))

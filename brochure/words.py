@@ -47,6 +47,9 @@ STIGMA_FOLDER = Path(__file__).with_name("stigma")
 WORD_DOCUMENTS = ("trifold", "faq", "wallet-card")
 #: Documents that need not spell out an abbreviation: the card is read at a glance.
 ABBREVIATION_EXEMPT = {"wallet-card"}
+#: A section with fewer words is shown with its figures but not judged: no formula means much
+#: on a card face of a dozen words (Flesch-Kincaid was fitted on 100-word samples).
+MIN_WORDS = 30
 #: Capitals that are words, not abbreviations to spell out.
 NOT_ABBREVIATIONS = {"OK", "AM", "PM", "TV", "US", "USA", "DRAFT"}
 
@@ -560,7 +563,8 @@ def check_words(editions: list, documents: tuple[str, ...] | None = None) -> Wor
                 total.add(counts)
                 level = grade(counts, language)
                 hardest = report.hardest.get((edition.name, document))
-                if level.grade is not None and (hardest is None or level.grade > hardest[1].grade):
+                judged = level.grade is not None and counts.words >= MIN_WORDS
+                if judged and (hardest is None or level.grade > hardest[1].grade):
                     report.hardest[(edition.name, document)] = (section.name, level)
                 row = Row(
                     edition.name,
@@ -576,7 +580,7 @@ def check_words(editions: list, documents: tuple[str, ...] | None = None) -> Wor
                 if key not in seen_sections:
                     seen_sections[key] = row
                     report.rows.append(row)
-                if level.grade is not None and level.grade > checks.max_grade:
+                if judged and level.grade > checks.max_grade:
                     place = lines.at(source, section.pieces[0].loc)
                     warnings[
                         f"{place}: {document} {section.name}: reading grade {level.grade:g} "

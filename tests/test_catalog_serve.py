@@ -98,12 +98,11 @@ def test_catalog_shows_each_handouts_reading_grade(catalog_build):
 
 
 def test_catalog_marks_a_hard_handout_amber(project, tmp_path):
-    edit(
-        project / "content.yml",
-        "Flap text.",
+    hard = (
         "Individual consideration of organizational responsibilities is necessary for "
-        "comprehensive evaluation of the program.",
+        "comprehensive evaluation of the program. "
     )
+    edit(project / "content.yml", "Flap text.", hard * 3)  # 39 words: enough to judge
     out = tmp_path / "out"
     assert main(["build", "--content", str(project / "content.yml"), "--out", str(out)]) == 0
     html = (out / "index.html").read_text(encoding="utf-8")

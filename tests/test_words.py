@@ -377,3 +377,17 @@ def test_the_real_handouts_spell_out_iop():
 
     report = check_words(load_editions(CONTENT))
     assert not [w for w in report.warnings if "spelled out" in w]
+
+
+def test_a_short_section_is_shown_but_not_judged(project):
+    """A card face of a dozen words gets its figure in the table, but no warning: no formula
+    means much on so few words (MIN_WORDS)."""
+    content = project / "content.yml"
+    edit(content, "label: Label", f"label: {HARD}")
+    report = check_words(load_editions(content))
+    front = next(r for r in report.rows if r.document == "wallet-card" and r.section == "front")
+    assert front.grade.grade > 8 and front.words < 30
+    assert not [w for w in report.warnings if "wallet-card front" in w]
+    edit(content, "Flap text.", f"{HARD} {HARD} {HARD}")
+    report = check_words(load_editions(content))
+    assert [w for w in report.warnings if "trifold flap: reading grade" in w]
