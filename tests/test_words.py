@@ -333,7 +333,7 @@ def test_check_exits_1_on_a_stigma_word_and_0_once_allowed(project, capsys):
     assert main(["check", "--content", str(content), "wallet-card", "faq"]) == 0
     out, err = capsys.readouterr()
     assert "allowed by checks.allow" in err
-    assert re.search(r"faq +questions +FK [\d.]+, SMOG [\d.]+ +\d+ +0 \+1 allowed", out)
+    assert re.search(r"faq +questions +FK [\d.]+, SMOG [\d.]+ ~ +\d+ +0 \+1 allowed", out)
 
 
 # --- abbreviations --------------------------------------------------------------------------
