@@ -102,7 +102,11 @@ def read_runs(pdf: bytes) -> tuple[list[Run], list]:
                     raw.FPDFPageObj_Destroy(obj)
             if len(runs) > before:
                 raw.FPDFPage_GenerateContent(page)
-            images.append(page.render(scale=SCALE).to_pil().convert("RGB"))
+            image = page.render(scale=SCALE).to_pil().convert("RGB")
+            # The picture shows the crop box: its top left corner is pixel (0, 0).
+            left, _bottom, _right, top = page.get_cropbox()
+            image.info["origin"] = (left, top)
+            images.append(image)
             page.close()
     finally:
         document.close()
@@ -183,17 +187,18 @@ def _apply(m: tuple, x: float, y: float) -> tuple[float, float]:
     return (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
 
 
-def backgrounds(image, run: Run, height: float) -> list[tuple[int, int, int]]:
+def backgrounds(image, run: Run) -> list[tuple[int, int, int]]:
     """The flat colours behind the run, from the page drawn without its text: every colour
     covering a tenth of the run's box (grown by 1 pt) or more. More than one where a mark lies
     over part of a line."""
     left, bottom, right, top = run.box
+    x0, y0 = image.info["origin"]
     pad = 1.0
     box = (
-        max(0, math.floor((left - pad) * SCALE)),
-        max(0, math.floor((height - top - pad) * SCALE)),
-        min(image.width, math.ceil((right + pad) * SCALE)),
-        min(image.height, math.ceil((height - bottom + pad) * SCALE)),
+        max(0, math.floor((left - x0 - pad) * SCALE)),
+        max(0, math.floor((y0 - top - pad) * SCALE)),
+        min(image.width, math.ceil((right - x0 + pad) * SCALE)),
+        min(image.height, math.ceil((y0 - bottom + pad) * SCALE)),
     )
     if box[2] <= box[0] or box[3] <= box[1]:
         return [(255, 255, 255)]
@@ -250,12 +255,11 @@ def measure(
                     f"{checks.min_type_pt:g} pt (checks.min_type_pt); make it larger in the "
                     "stylesheet"
                 )
-        height = image.height / SCALE
         worst_here = math.inf
         for run in on_page:
             ratio, seen, behind = min(
                 (contrast(shown, colour), shown, colour)
-                for colour in backgrounds(image, run, height)
+                for colour in backgrounds(image, run)
                 for shown in [_blend(run, colour)]
             )
             worst_here = min(worst_here, ratio)
