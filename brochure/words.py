@@ -467,144 +467,161 @@ def check_words(editions: list, documents: tuple[str, ...] | None = None) -> Wor
     """Read every edition's words: the table, and every error and warning once."""
     if not editions:
         return WordsReport()
-    checks: Checks = editions[0].content.checks
-    root = editions[0].sources[0].resolve().parent
-    lines = _Lines(root)
-    main = lines.name(editions[0].sources[0])
-    report = WordsReport(max_grade=checks.max_grade)
+    reader = _Reader(editions)
     wanted = [d for d in WORD_DOCUMENTS if documents is None or d in documents]
-    allowances = [(a, _phrase(a.phrase)) for a in checks.allow]
-    used: set[int] = set()
-    errors: dict[str, None] = {}
-    warnings: dict[str, None] = {}
-    notes: dict[str, None] = {}
     for language in {e.language for e in editions}:
-        if syllables.language_key(language) == "en":
-            every = {
-                w
-                for e in editions
-                if e.language == language
-                for d in wanted
-                if e.makes(d)
-                for s in sections(e.content, d, e.city)
-                for p in s.pieces
-                for w in words_of(p.text)
-            }
-            syllables.prepare(language, every)
-    seen_sections: dict[tuple, Row] = {}
+        if syllables.language_key(language) != "en":
+            continue
+        every = {
+            word
+            for e in editions
+            if e.language == language
+            for d in wanted
+            if e.makes(d)
+            for s in sections(e.content, d, e.city)
+            for p in s.pieces
+            for word in words_of(p.text)
+        }
+        syllables.prepare(language, every)  # English: one pass over the dictionary
     for edition in editions:
-        source = edition.sources[-1]
-        language = edition.language
-        stigma = word_list(language)
-        measured = syllables.language_key(language) is not None
         for document in wanted:
-            if not edition.makes(document):
-                continue
-            total = Counts()
-            for section in sections(edition.content, document, edition.city):
-                counts = Counts()
-                hits = allowed = 0
-                for piece in section.pieces:
-                    place = None
-                    if stigma is not None:
-                        for start, end, printed, term in stigma.hits(piece.text):
-                            place = place or lines.at(source, piece.loc)
-                            folded = [t.casefold() for t, _, _ in tokenize(piece.text)]
-                            allowance = next(
-                                (
-                                    n
-                                    for n, (a, phrase) in enumerate(allowances)
-                                    if (a.field is None or a.field == piece.where)
-                                    and _covers(folded, phrase, start, end)
-                                ),
-                                None,
-                            )
-                            guide = stigma.guides.get(term.guide, term.guide)
-                            if allowance is not None:
-                                used.add(allowance)
-                                allowed += 1
-                                warnings[
-                                    f"{place}: {piece.where}: {printed!r} allowed by checks.allow "
-                                    f"in {main} ({checks.allow[allowance].reason})"
-                                ] = None
-                            elif term.level == "warning":
-                                warnings[
-                                    f"{place}: {piece.where}: {printed!r}: consider "
-                                    f"{term.use!r} ({guide})"
-                                ] = None
-                            else:
-                                hits += 1
-                                errors[
-                                    f"{place}: {piece.where}: {printed!r} is stigmatizing "
-                                    f"language ({guide}); write {term.use!r} instead, or, if it "
-                                    f"is a quotation, allow it under checks.allow in {main} "
-                                    "with a reason"
-                                ] = None
-                    if not measured or not piece.graded:
-                        continue
-                    piece_counts, long_words, said = count_piece(
-                        piece.text, language, checks.long_word_syllables
-                    )
-                    counts.add(piece_counts)
-                    for size, sentence in said:
-                        if size > checks.max_sentence_words:
-                            place = place or lines.at(source, piece.loc)
-                            start = " ".join(sentence.split()[:6])
-                            notes[
-                                f"{place}: {piece.where}: sentence of {size} words "
-                                f'("{start} ..."); aim for {checks.max_sentence_words} or fewer'
-                            ] = None
-                    if long_words:
-                        place = place or lines.at(source, piece.loc)
-                        notes[
-                            f"{place}: {piece.where}: words of {checks.long_word_syllables}+ "
-                            f"syllables: {', '.join(long_words)}"
-                        ] = None
-                total.add(counts)
-                level = grade(counts, language)
-                hardest = report.hardest.get((edition.name, document))
-                judged = level.grade is not None and counts.words >= MIN_WORDS
-                if judged and (hardest is None or level.grade > hardest[1].grade):
-                    report.hardest[(edition.name, document)] = (section.name, level)
-                row = Row(
-                    edition.name,
-                    document,
-                    section.name,
-                    level,
-                    counts.words,
-                    counts.longest,
-                    hits,
-                    allowed,
-                )
-                key = (language, document, section.pieces)
-                if key not in seen_sections:
-                    seen_sections[key] = row
-                    report.rows.append(row)
-                if judged and level.grade > checks.max_grade:
-                    place = lines.at(source, section.pieces[0].loc)
-                    warnings[
-                        f"{place}: {document} {section.name}: reading grade {level.grade:g} "
-                        f"({level.label}) is above {checks.max_grade:g}; use shorter sentences "
-                        "and shorter words"
-                    ] = None
-            report.documents[(edition.name, document)] = grade(total, language)
-            if document not in ABBREVIATION_EXEMPT:
-                for loc, message in abbreviations(edition.content, document, edition.city):
-                    warnings[f"{lines.at(source, loc)}: {'.'.join(map(str, loc))}: {message}"] = (
-                        None
-                    )
-    for index, (allowance, _phrase_tokens) in enumerate(allowances):
-        if index not in used:
-            warnings[
-                f"{lines.name(editions[0].sources[0])}: checks.allow.{index}: "
-                f"{allowance.phrase!r} is not printed anywhere"
-                + (f" in {allowance.field}" if allowance.field else "")
-                + "; remove the allowance"
+            if edition.makes(document):
+                reader.document(edition, document)
+    return reader.finish()
+
+
+class _Reader:
+    """What check_words gathers as it reads: rows, and each message once."""
+
+    def __init__(self, editions: list) -> None:
+        self.checks: Checks = editions[0].content.checks
+        self.main_file = editions[0].sources[0]
+        self.lines = _Lines(self.main_file.resolve().parent)
+        self.main = self.lines.name(self.main_file)
+        self.report = WordsReport(max_grade=self.checks.max_grade)
+        self.allowances = [(a, _phrase(a.phrase)) for a in self.checks.allow]
+        self.used: set[int] = set()
+        self.errors: dict[str, None] = {}
+        self.warnings: dict[str, None] = {}
+        self.notes: dict[str, None] = {}
+        self.shown: set[tuple] = set()  # sections already in the table (a city's cover...)
+
+    def document(self, edition: Any, document: str) -> None:
+        source, language = edition.sources[-1], edition.language
+        key = (edition.name, document)
+        total = Counts()
+        for section in sections(edition.content, document, edition.city):
+            counts = Counts()
+            hits = allowed = 0
+            for piece in section.pieces:
+                found, let = self.stigma(source, language, piece)
+                hits, allowed = hits + found, allowed + let
+                if piece.graded:
+                    counts.add(self.reading(source, language, piece))
+            total.add(counts)
+            level = grade(counts, language)
+            judged = level.grade is not None and counts.words >= MIN_WORDS
+            hardest = self.report.hardest.get(key)
+            if judged and (hardest is None or level.grade > hardest[1].grade):
+                self.report.hardest[key] = (section.name, level)
+            row = Row(
+                edition.name,
+                document,
+                section.name,
+                level,
+                counts.words,
+                counts.longest,
+                hits,
+                allowed,
+            )
+            if (language, document, section.pieces) not in self.shown:
+                self.shown.add((language, document, section.pieces))
+                self.report.rows.append(row)
+            if judged and level.grade > self.checks.max_grade:
+                place = self.lines.at(source, section.pieces[0].loc)
+                self.warnings[
+                    f"{place}: {document} {section.name}: reading grade {level.grade:g} "
+                    f"({level.label}) is above {self.checks.max_grade:g}; use shorter "
+                    "sentences and shorter words"
+                ] = None
+        self.report.documents[key] = grade(total, language)
+        if document not in ABBREVIATION_EXEMPT:
+            for loc, message in abbreviations(edition.content, document, edition.city):
+                where = ".".join(map(str, loc))
+                self.warnings[f"{self.lines.at(source, loc)}: {where}: {message}"] = None
+
+    def stigma(self, source: Path, language: str, piece: Piece) -> tuple[int, int]:
+        """Words from the language's stigma list in PIECE: (errors, allowed)."""
+        words = word_list(language)
+        if words is None:
+            return 0, 0
+        hits = allowed = 0
+        folded = [t.casefold() for t, _, _ in tokenize(piece.text)]
+        for start, end, printed, term in words.hits(piece.text):
+            place = f"{self.lines.at(source, piece.loc)}: {piece.where}"
+            guide = words.guides.get(term.guide, term.guide)
+            allowance = next(
+                (
+                    n
+                    for n, (a, phrase) in enumerate(self.allowances)
+                    if (a.field is None or a.field == piece.where)
+                    and _covers(folded, phrase, start, end)
+                ),
+                None,
+            )
+            if allowance is not None:
+                self.used.add(allowance)
+                allowed += 1
+                reason = self.checks.allow[allowance].reason
+                self.warnings[
+                    f"{place}: {printed!r} allowed by checks.allow in {self.main} ({reason})"
+                ] = None
+            elif term.level == "warning":
+                self.warnings[f"{place}: {printed!r}: consider {term.use!r} ({guide})"] = None
+            else:
+                hits += 1
+                self.errors[
+                    f"{place}: {printed!r} is stigmatizing language ({guide}); write "
+                    f"{term.use!r} instead, or, if it is a quotation, allow it under "
+                    f"checks.allow in {self.main} with a reason"
+                ] = None
+        return hits, allowed
+
+    def reading(self, source: Path, language: str, piece: Piece) -> Counts:
+        """PIECE's counts; its long sentences and long words noted, with where they are."""
+        if syllables.language_key(language) is None:
+            return Counts()
+        limit = self.checks.max_sentence_words
+        counts, long_words, said = count_piece(
+            piece.text, language, self.checks.long_word_syllables
+        )
+        for size, sentence in said:
+            if size > limit:
+                place = f"{self.lines.at(source, piece.loc)}: {piece.where}"
+                start = " ".join(sentence.split()[:6])
+                self.notes[
+                    f'{place}: sentence of {size} words ("{start} ..."); aim for {limit} or fewer'
+                ] = None
+        if long_words:
+            place = f"{self.lines.at(source, piece.loc)}: {piece.where}"
+            self.notes[
+                f"{place}: words of {self.checks.long_word_syllables}+ syllables: "
+                + ", ".join(long_words)
             ] = None
-    report.errors = list(errors)
-    report.warnings = list(warnings)
-    report.notes = list(notes)
-    return report
+        return counts
+
+    def finish(self) -> WordsReport:
+        for index, (allowance, _phrase_tokens) in enumerate(self.allowances):
+            if index not in self.used:
+                where = f" in {allowance.field}" if allowance.field else ""
+                self.warnings[
+                    f"{self.main}: checks.allow.{index}: {allowance.phrase!r} is not printed "
+                    f"anywhere{where}; remove the allowance"
+                ] = None
+        self.report.errors = list(self.errors)
+        self.report.warnings = list(self.warnings)
+        self.report.notes = list(self.notes)
+        return self.report
 
 
 def abbreviations(
