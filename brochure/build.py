@@ -5,9 +5,11 @@
 3. Skip what is up to date: every input of an output hashed against the state file
    (incremental.py). Nothing heavy is imported when all is up to date.
 4. Load and validate the words of every edition (content.py, editions.py): all problems at once.
+   Read them as a reviewer would (words.py: reading level, stigma words, abbreviations), once
+   for all editions, so each warning is said once.
 5. Render each stale document in parallel workers (workers.py -> pipeline.py: Jinja, WeasyPrint,
-   fit and page checks, PDF read back, card sheet imposed). Any problem anywhere: stop here,
-   nothing has been written.
+   fit and page checks, PDF read back, legibility measured on the pages, card sheet imposed).
+   Any problem anywhere: stop here, nothing has been written.
 6. Publish: every PDF, thumbnail and the catalog written to temporary names, then renamed
    into place (output.py); then the state file records what was written, from what.
 """
@@ -32,6 +34,7 @@ from brochure.plan import EditionPlan, Target, quick_plan
 if TYPE_CHECKING:  # the heavy modules load only once something must be built (step 4 on)
     from brochure.editions import Edition
     from brochure.pipeline import JobResult, Rendered
+    from brochure.words import WordsReport
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,9 @@ class BuildReport:
     skipped: int = 0
     editions: list[Edition] = field(default_factory=list)  # empty when nothing was loaded
     removed: list[Path] = field(default_factory=list)  # PDFs of editions no longer in content
+    words: WordsReport | None = None  # the words check, when the words were loaded
+    #: Warnings of the words check and of the rendered pages, each once.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def up_to_date(self) -> bool:
@@ -103,20 +109,59 @@ def build(
             plans = [edition.plan for edition in editions]
             wanted = todo = targets(options, plans)
             sources = _hash_sources(plans)
-        rendered = render(options, editions, {t.pair for t in todo}, listener, pool)
+        words = read_words(options, editions)
+        rendered = render(options, editions, {t.pair for t in todo}, listener, pool, words)
         state.sources = sources
-        return _publish(options, state, editions, wanted, rendered)
+        report = _publish(options, state, editions, wanted, rendered, words)
+        report.words = words
+        report.warnings = warnings_of(words, rendered)
+        return report
+
+
+@dataclass
+class CheckReport:
+    """What `brochure check` found: the editions, every document rendered, the words check."""
+
+    editions: list[Edition]
+    rendered: list[Rendered]
+    words: WordsReport
+    warnings: list[str]
 
 
 def check(
     options: BuildOptions, listener: Listener | None = None, pool: Executor | None = None
 ) -> tuple[list[Edition], list[Rendered]]:
     """Everything a build does except writing: every problem is reported, nothing is written."""
+    report = check_report(options, listener, pool)
+    return report.editions, report.rendered
+
+
+def check_report(
+    options: BuildOptions, listener: Listener | None = None, pool: Executor | None = None
+) -> CheckReport:
+    """check(), with the words check and every warning (each once)."""
     from brochure.editions import load_editions
 
     editions = load_editions(options.content)
     wanted = {t.pair for t in targets(options, [e.plan for e in editions])}
-    return editions, render(options, editions, wanted, listener or Listener(), pool)
+    words = read_words(options, editions)
+    rendered = render(options, editions, wanted, listener or Listener(), pool, words)
+    return CheckReport(editions, rendered, words, warnings_of(words, rendered))
+
+
+def read_words(options: BuildOptions, editions: list[Edition]) -> WordsReport:
+    """The words check of the documents asked for (the card sheet's words are its card's)."""
+    from brochure.words import check_words
+
+    documents = tuple(dict.fromkeys(spec.made_from or spec.name for spec in options.specs))
+    return check_words(editions, documents)
+
+
+def warnings_of(words: WordsReport | None, rendered: list[Rendered]) -> list[str]:
+    """Every warning once: the words check's, then the pages' (the same words in a city
+    tri-fold, or a worker's report, said once)."""
+    found = [*(words.warnings if words else []), *(w for r in rendered for w in r.warnings)]
+    return list(dict.fromkeys(found))
 
 
 def targets(options: BuildOptions, plans: list[EditionPlan]) -> list[Target]:
@@ -140,8 +185,10 @@ def render(
     pairs: set[tuple[str, str]],
     listener: Listener,
     pool: Executor | None,
+    words: WordsReport | None = None,
 ) -> list[Rendered]:
-    """Render and check the (edition, document) PAIRS; every problem found, or every PDF."""
+    """Render and check the (edition, document) PAIRS; every problem found (the words
+    check's errors first), or every PDF."""
     from brochure.pipeline import Job, Settings
     from brochure.workers import run_jobs
 
@@ -170,6 +217,7 @@ def render(
             listener.rendered(item)
 
     run_jobs(jobs, options.workers or os.cpu_count() or 1, collect, pool)
+    problems = [*(words.errors if words else []), *problems]
     if problems:
         error = BrochureError(problems)
         error.tried = tuple(dict.fromkeys(tried))
@@ -210,6 +258,7 @@ def _publish(
     editions: list[Edition],
     wanted: list[Target],
     rendered: list[Rendered],
+    words: WordsReport | None = None,
 ) -> BuildReport:
     """Write every PDF, its thumbnails and the catalog together; then record what was written."""
     from brochure.catalog import catalog_files
@@ -224,7 +273,7 @@ def _publish(
                 (thumbnail_path(options.out, item.edition, item.spec.name, number), picture)
             )
     if options.profile.catalog and options.only is None:
-        files += catalog_files(options.out, editions, dict(files))
+        files += catalog_files(options.out, editions, dict(files), words)
         state.catalog_current = True
     elif rendered:
         state.catalog_current = False

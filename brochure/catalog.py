@@ -1,13 +1,13 @@
 """build/index.html: the page front-desk staff open to find and print the right handout.
 
 Plain HTML and CSS, opened straight from the file system: no server, no network, no scripts.
-Each document shows a thumbnail of every page, its size and page count, and exactly how to
-print it.
+Each document shows a thumbnail of every page, its size and page count, exactly how to
+print it, and its reading grade with a green or amber mark (brochure/words.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -15,6 +15,7 @@ import jinja2
 
 from brochure.documents import DOCUMENTS, OFFICE, DocumentSpec, thumbnail_path
 from brochure.editions import Edition
+from brochure.words import Grade, WordsReport
 
 TEMPLATE = Path(__file__).with_name("catalog.html.j2")
 THUMB_WIDTH = 320  # pixels: sharp on a phone, small on disk
@@ -43,6 +44,12 @@ class Entry:
     pages: int
     size_kb: int
     thumbs: list[tuple[str, str]]  # (src, alt)
+    grade: Grade | None = None  # the handout's reading level, over all its sections
+    #: Its hardest section and that section's level, when it is above the limit.
+    hardest: tuple[str, Grade] | None = None
+    easy: bool | None = (
+        None  # every section within the limit (green), not (amber), None: not measured
+    )
 
 
 @dataclass(frozen=True)
@@ -53,10 +60,17 @@ class Group:
 
 
 def catalog_files(
-    out_dir: Path, editions: list[Edition], pending: dict[Path, bytes]
+    out_dir: Path,
+    editions: list[Edition],
+    pending: dict[Path, bytes],
+    words: WordsReport | None = None,
 ) -> list[tuple[Path, bytes]]:
     """index.html, plus thumbnails of PDFs already in the folder that lack them (deleted by
-    hand). PENDING are files this build is about to write: they count as there."""
+    hand). PENDING are files this build is about to write: they count as there. WORDS: the
+    words check, for each handout's reading grade: green when every section of it is within
+    the limit, amber when one is not."""
+    grades = words.documents if words else {}
+    max_grade = words.max_grade if words else 8.0
     office = OFFICE
     files: list[tuple[Path, bytes]] = []
     sections = []
@@ -67,7 +81,18 @@ def catalog_files(
             for spec in DOCUMENTS.values():
                 pdf = office.output_path(out_dir, edition.name, spec.name)
                 if edition.makes(spec.name) and (pdf in pending or pdf.exists()):
-                    entries.append(_entry(out_dir, edition, spec, pending, files))
+                    entry = _entry(out_dir, edition, spec, pending, files)
+                    key = (edition.name, spec.made_from or spec.name)
+                    level = grades.get(key)
+                    if level is not None and words is not None:
+                        hardest = words.hardest.get(key)
+                        easy = level.within(max_grade)
+                        if hardest and not hardest[1].within(max_grade):
+                            easy = False
+                        else:
+                            hardest = None
+                        entry = replace(entry, grade=level, easy=easy, hardest=hardest)
+                    entries.append(entry)
             if entries:
                 city = edition.content.cities[edition.city].name if edition.city else None
                 heading = f"{city} tri-fold" if city else "All handouts"
@@ -83,6 +108,7 @@ def catalog_files(
             sections=sections,
             program=editions[0].content.program,
             cards=_cards_entry(out_dir, pending),
+            max_grade=max_grade,
             generated=datetime.now().strftime("%Y-%m-%d %H:%M"),
         )
     )

@@ -211,19 +211,29 @@ def run_translations(args: argparse.Namespace) -> int:
 
 
 def run_check(options: BuildOptions) -> int:
-    from brochure.build import check
+    from brochure.build import check_report
 
-    editions, rendered = check(options)
+    report = check_report(options)
     limit = options.profile.rules.ink_limit
-    for item in rendered:
+    for item in report.rendered:
         ink = ""
         if item.ink and limit is not None:
             pages = ", ".join(f"page {n} {c:.0f} %" for n, c in enumerate(item.ink, start=1))
             ink = f"; most ink on one spot (TAC): {pages} (limit {limit:.0f} %)"
         print(f"ok  {item.edition:<18} {item.spec.name:<18} every box fits{ink}")
-    warn_drafts(editions)
+    print()
+    print_words_table(report)
+    if report.words.notes:
+        print(
+            "\nTo make easier to read (not errors): long sentences and long words, where they are"
+        )
+        for note in report.words.notes:
+            print(f"  {note}")
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    warn_drafts(report.editions)
     print(
-        f"{options.content}: no problems found in {plural(len(rendered), 'document')}; "
+        f"{options.content}: no problems found in {plural(len(report.rendered), 'document')}; "
         "nothing was written"
     )
     return 0
@@ -246,6 +256,67 @@ def run_cards(args: argparse.Namespace, options: BuildOptions) -> int:
         "Print on Avery 5371/8371 or Letter card stock, two-sided, flip on LONG edge, 100 %."
     )
     return 0
+
+
+#: The words check's table: (heading, width); the figures under it are right-aligned but
+#: the first three.
+TABLE = (
+    ("document", 12),
+    ("section", 14),
+    ("grade", 44),
+    ("longest", 8),
+    ("stigma", 7),
+    ("smallest type", 22),
+    ("lowest contrast", 15),
+)
+
+
+def print_words_table(report) -> None:
+    """Per edition: each section's reading level, longest sentence (words) and stigma words;
+    each document's smallest type, body size and lowest contrast as printed."""
+    from brochure.words import MIN_WORDS
+
+    pages = {(r.edition, r.spec.name): r.legibility for r in report.rendered}
+    limit = report.words.max_grade
+    head = "  ".join(f"{name:<{width}}" for name, width in TABLE)
+    for edition in report.editions:
+        rows = [r for r in report.words.rows if r.edition == edition.name]
+        documents = [d for d in dict.fromkeys(r.document for r in rows)]
+        if not documents:
+            continue
+        print(
+            f"{edition.name}  (reading grade limit {limit:g}, ! above it; ~ under {MIN_WORDS} "
+            "words, a rough figure; longest sentence in words)"
+        )
+        print(f"  {head}")
+        for document in documents:
+            mine = [r for r in rows if r.document == document]
+            measured = any(r.grade.grade is not None for r in mine)
+            for row in mine if measured or edition.has_word_list else ():
+                stigma = f"{row.stigma}" + (f" +{row.allowed} allowed" if row.allowed else "")
+                mark = "" if row.grade.within(limit) is not False else " !"
+                if row.grade.grade is not None and row.words < MIN_WORDS:
+                    mark = " ~"
+                longest = row.longest if row.grade.grade is not None else "-"
+                cells = (document, row.section, row.grade.label + mark, longest, stigma)
+                print("  " + _cells(cells))
+            whole = report.words.documents.get((edition.name, document))
+            found = pages.get((edition.name, document))
+            size = contrast = ""
+            if found is not None:
+                size = f"{found.smallest:g} pt (body {found.body:g} pt)"
+                contrast = f"{found.contrast:.1f}:1"
+            label = whole.label if whole else ""
+            lists = "" if edition.has_word_list else "no list"
+            print("  " + _cells((document, "(whole)", label, "", lists, size, contrast)))
+        print()
+
+
+def _cells(values) -> str:
+    out = []
+    for (_name, width), value in zip(TABLE, values, strict=False):
+        out.append(f"{value!s:<{width}}")
+    return "  ".join(out).rstrip()
 
 
 def run_preview(args: argparse.Namespace, options: BuildOptions) -> int:
@@ -296,6 +367,8 @@ def run_build(options: BuildOptions) -> int:
             f"{item.edition:<16} {item.document:<18} {plural(item.pages, 'page'):<8} "
             f"{item.size / 1024:4.0f} KB {item.seconds:5.2f} s  {item.path}"
         )
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     warn_drafts(report.editions)
     size = sum(b.size for b in report.built)
     print(

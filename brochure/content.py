@@ -287,6 +287,44 @@ class Speak(Model):
         return before, after
 
 
+FieldPath = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z_]+(\.([a-z0-9_-]+))*$")
+]
+
+
+class Allowance(Model):
+    """A word from a stigma list printed on purpose: a quotation, the name of a service."""
+
+    #: The words as printed around it, e.g. "Substance Abuse Hotline": only a hit inside this
+    #: phrase is allowed, never the same word elsewhere.
+    phrase: Text
+    #: Why it must stay (who asked, what it quotes). Printed with every build.
+    reason: Text
+    #: Only in this field (faq.items.2.answer); every field when left out.
+    field: FieldPath | None = None
+
+
+class Checks(Model):
+    """What `brochure check` and every build hold the words and the printed pages to."""
+
+    #: Reading grade (U.S. school grade) above which a section is marked amber and warned of.
+    max_grade: Annotated[float, Field(gt=0, le=20)] = 8
+    #: Sentences longer than this many words are listed (a warning).
+    max_sentence_words: Annotated[int, Field(ge=5, le=100)] = 20
+    #: Words of this many syllables or more are listed (a warning).
+    long_word_syllables: Annotated[int, Field(ge=3, le=10)] = 4
+    #: No text on any page smaller than this (points): an error.
+    min_type_pt: Annotated[float, Field(gt=0, le=72)] = 9
+    #: Body text (the size most of a page's letters are set in) at least this (points): an error.
+    min_body_pt: Annotated[float, Field(gt=0, le=72)] = 11
+    #: Every text colour against its background as laid out (WCAG ratio): an error below.
+    min_contrast: Annotated[float, Field(ge=1, le=21)] = 4.5
+    #: The same for large text (18 pt, or 14 pt bold), as WCAG 2 (AA) allows.
+    min_contrast_large: Annotated[float, Field(ge=1, le=21)] = 3.0
+    #: Words from the stigma lists (brochure/stigma/) printed on purpose, each with a reason.
+    allow: list[Allowance] = []
+
+
 class Content(Model):
     language: LanguageCode
     program: Program
@@ -309,6 +347,9 @@ class Content(Model):
     translations: dict[LanguageCode, Any] = {}
     #: Cities that get a tri-fold of their own, in every language (main content file only).
     city_editions: list[Slug] = []
+    #: Reading level, stigma-free words and print legibility: limits and allowances (main
+    #: content file only).
+    checks: Checks = Checks()
 
 
 def load_content(path: Path) -> Content:

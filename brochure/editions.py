@@ -37,6 +37,7 @@ SHARED = {
     ("city_editions",),
     ("draft_band",),
     ("draft_word",),
+    ("checks",),
 }
 #: Languages written right to left (primary subtags): Arabic, Persian, Pashto, Urdu, Hebrew.
 RIGHT_TO_LEFT = {"ar", "fa", "ps", "ur", "he"}
@@ -186,6 +187,13 @@ class Edition:
 
     def makes(self, document: str) -> bool:
         return self.plan.makes(document)
+
+    @property
+    def has_word_list(self) -> bool:
+        """Whether brochure/stigma/ has a word list for this language."""
+        from brochure.words import word_list
+
+        return word_list(self.language) is not None
 
 
 def load_editions(path: Path, languages: set[str] | None = None) -> list[Edition]:

@@ -24,6 +24,8 @@ from brochure.errors import BrochureError
 from brochure.impose import impose_cards
 from brochure.incremental import hash_file
 from brochure.inks import measure
+from brochure.legibility import Legibility
+from brochure.legibility import measure as measure_legibility
 from brochure.marks import add_proof_marks
 from brochure.paths import cmyk_profile
 from brochure.pdf import Renderer
@@ -77,6 +79,12 @@ class Rendered:
     reads: tuple[tuple[str, str], ...] = ()
     #: Press files: the most ink at one spot of each page, in per cent (C+M+Y+K).
     ink: tuple[float, ...] = ()
+    #: Documents laid out from a template: smallest type, body size, lowest contrast, the
+    #: phone number's size, as printed (brochure/legibility.py). None for the card sheet,
+    #: which is its card placed ten times.
+    legibility: Legibility | None = None
+    #: Problems that do not stop the build, each said once by whoever prints the report.
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -172,9 +180,27 @@ class Pipeline:
         else:
             check_pdf(spec, pdf, profile.bleed_in, profile.slug_in)
         ink = self.check_ink(edition, spec, pdf)
+        legibility = None if spec.made_from else self.check_legibility(edition, spec, pdf)
+        warnings = legibility.warnings if legibility else ()
         thumbs = tuple(render_thumbnails(pdf)) if self.settings.thumbnails else ()
         seconds = time.perf_counter() - start
-        return Rendered(edition.name, spec, pdf, seconds, thumbs, reads, ink)
+        return Rendered(edition.name, spec, pdf, seconds, thumbs, reads, ink, legibility, warnings)
+
+    def check_legibility(self, edition: Edition, spec: DocumentSpec, pdf: bytes) -> Legibility:
+        """Type sizes, contrast and the phone number, read from the finished pages."""
+        content = edition.content
+        found = measure_legibility(
+            pdf, content.program.phone_digits, content.checks, frozenset({content.draft_band})
+        )
+        label = _label(edition, spec)
+        if found.errors:
+            raise BrochureError([f"{label}: {problem}" for problem in found.errors])
+        return Legibility(
+            **{
+                **found.__dict__,
+                "warnings": tuple(f"{label}: {w}" for w in found.warnings),
+            }
+        )
 
     def check_ink(self, edition: Edition, spec: DocumentSpec, pdf: bytes) -> tuple[float, ...]:
         """Press files: every colour CMYK, no spot over the ink limit; each page's most ink."""

@@ -3,10 +3,11 @@ noisy, so the figures that matter are ratios measured in the same run. `--quick`
 row once (warm renders on English only), so a test can check that every row still runs.
 
 Rows: cold full build, no-op rebuild, one-translation rebuild (all through the real command
-line, in fresh processes); per-document render time in one warm process; the card sheet against
-a single card; and the floor: the very same HTML rendered by bare WeasyPrint in one process.
-Last, `brochure cards` on 1,000 distinct workers against the same cards as one WeasyPrint
-document (scripts/bench_cards.py), with each one's peak memory.
+line, in fresh processes); the words check of every edition (target < 0.2 s: it is text, not
+layout), in a fresh process and warm; per-document render time in one warm process; the card
+sheet against a single card; and the floor: the very same HTML rendered by bare WeasyPrint in
+one process. Last, `brochure cards` on 1,000 distinct workers against the same cards as one
+WeasyPrint document (scripts/bench_cards.py), with each one's peak memory.
 """
 
 from __future__ import annotations
@@ -70,6 +71,8 @@ def main() -> None:
         return cli("build", "--content", str(content), "--out", str(out))
 
     one = best_of(runs, one_translation)
+    words_cold = best_of(runs, lambda: words_in_fresh_process(content))
+    words_warm = words_check_warm(content, runs + 2)
 
     # In one warm process: our pipeline per document, and bare WeasyPrint on the same HTML.
     options = BuildOptions.create(content, out=out, workers=1)
@@ -121,6 +124,12 @@ def main() -> None:
         ("cold full build (CLI, --force)", f"{cold:.2f} s", f"{files} files, {cores} cores"),
         ("no-op rebuild (CLI)", f"{noop:.3f} s", "target < 0.3 s; WeasyPrint not imported"),
         ("one translation changed (CLI)", f"{one:.2f} s", "rebuilds that language's 6 files"),
+        (
+            "words check, all editions (fresh process)",
+            f"{words_cold:.3f} s",
+            "target < 0.2 s; reading level, stigma, abbreviations; dictionaries read",
+        ),
+        ("words check, all editions (warm)", f"{words_warm:.3f} s", "as `brochure serve` runs it"),
         (
             "cold full build per edition",
             f"{cold / len(editions):.2f} s",
@@ -182,6 +191,40 @@ def cards_rows(count: int) -> list[tuple[str, str, str]]:
     from bench_cards import rows
 
     return rows(count)
+
+
+WORDS_TIMING = (
+    "import sys, time\n"
+    "from pathlib import Path\n"
+    "from brochure.editions import load_editions\n"
+    "editions = load_editions(Path(sys.argv[1]))\n"
+    "start = time.perf_counter()\n"
+    "from brochure.words import check_words\n"
+    "check_words(editions)\n"
+    "print(time.perf_counter() - start)\n"
+)
+
+
+def words_in_fresh_process(content: Path) -> float:
+    """The words check of every edition in a new interpreter: importing it and reading the
+    syllable dictionaries included; loading the content (done by every build anyway) not."""
+    result = subprocess.run(
+        [sys.executable, "-c", WORDS_TIMING, str(content)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(result.stdout.split()[-1])
+
+
+def words_check_warm(content: Path, runs: int) -> float:
+    from brochure.editions import load_editions
+    from brochure.words import check_words
+
+    editions = load_editions(content)
+    check_words(editions)
+    return best_of(runs, lambda: _timed(lambda: check_words(editions)))
 
 
 def bare_cold_process(htmls: list[str], base_url: str, scratch: Path) -> float:

@@ -13,6 +13,8 @@ ROWS = [
     "cold full build (CLI, --force)",
     "no-op rebuild (CLI)",
     "one translation changed (CLI)",
+    "words check, all editions (fresh process)",
+    "words check, all editions (warm)",
     "render trifold (warm, median)",
     "render faq (warm, median)",
     "render wallet-card (warm, median)",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -17,7 +18,7 @@ from PIL import Image
 
 from brochure.cli import main
 from brochure.paths import PROJECT_ROOT
-from tests.conftest import LANGUAGES, OFFICE_FILES
+from tests.conftest import LANGUAGES, OFFICE_FILES, edit
 from tests.serving import event_stream, listen, spawn
 
 
@@ -79,6 +80,35 @@ def test_catalog_says_how_to_print_and_flags_drafts(catalog_build):
     drafts = len(LANGUAGES) - 1
     assert html.count("Draft translation: not yet reviewed") == drafts * 3  # x 3 groups
     assert "Worcester tri-fold" in html and "Somerville tri-fold" in html
+
+
+def test_catalog_shows_each_handouts_reading_grade(catalog_build):
+    html = (catalog_build / "index.html").read_text(encoding="utf-8")
+    english = html.split('id="lang-en"')[1].split('id="lang-es"')[0]
+    # Four handouts, and the two city tri-folds: every one green.
+    assert english.count('class="grade grade--easy"') == 6
+    assert "grade--hard" not in english
+    assert re.search(
+        r"grade [\d.]+: easy to read \(green: grade 8 or below; FK [\d.]+, SMOG", english
+    )
+    spanish = html.split('id="lang-es"')[1].split('id="lang-pt-BR"')[0]
+    assert "INFLESZ" in spanish
+    creole = html.split('id="lang-ht"')[1].split('id="lang-vi"')[0]
+    assert creole.count("not measured in this language") == 6
+
+
+def test_catalog_marks_a_hard_handout_amber(project, tmp_path):
+    hard = (
+        "Individual consideration of organizational responsibilities is necessary for "
+        "comprehensive evaluation of the program. "
+    )
+    edit(project / "content.yml", "Flap text.", hard * 3)  # 39 words: enough to judge
+    out = tmp_path / "out"
+    assert main(["build", "--content", str(project / "content.yml"), "--out", str(out)]) == 0
+    html = (out / "index.html").read_text(encoding="utf-8")
+    trifold = next(e for e in html.split('<li class="doc"') if "en/trifold.pdf" in e)
+    assert 'class="grade grade--hard"' in trifold
+    assert "needs simpler words (amber: above grade 8" in html
 
 
 chromium = shutil.which("chromium") or shutil.which("chromium-browser")
