@@ -58,7 +58,7 @@ def test_draft_editions_keep_contrast_under_their_draft_marks(built_all):
 
 def test_a_phone_number_smaller_than_the_body_is_a_warning(project, capsys):
     """The FAQ prints the number once, in its footer; the body text (the most letters: the
-    small project's questions) is 15 pt."""
+    small project's questions) is 14 pt."""
     edit(
         project / "templates" / "css" / "faq.css",
         ".faq__call .faq__phone { font-size: 26pt;",
@@ -68,7 +68,7 @@ def test_a_phone_number_smaller_than_the_body_is_a_warning(project, capsys):
     err = capsys.readouterr().err
     assert (
         "warning: faq: the phone number is printed at 12 pt, smaller than the body "
-        "text (15 pt); make it at least as large"
+        "text (14 pt); make it at least as large"
     ) in err.splitlines()
 
 
