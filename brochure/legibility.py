@@ -28,6 +28,8 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from pikepdf import Matrix
+
 from brochure.content import Checks
 
 SCALE = 1.0  # render pixels per point
@@ -93,7 +95,7 @@ def read_runs(pdf: bytes) -> tuple[list[Run], list]:
             count = raw.FPDFPage_CountObjects(page)
             objects = [raw.FPDFPage_GetObject(page, i) for i in range(count)]
             before = len(runs)
-            _collect(raw, objects, textpage, number, (1, 0, 0, 1, 0, 0), runs)
+            _collect(raw, objects, textpage, number, Matrix(), runs)
             textpage.close()
             # The page without its (level) text: what lies behind the words.
             for obj in objects:
@@ -119,14 +121,14 @@ def _turned(obj, raw) -> bool:
     return abs(matrix.b) > 1e-3 or abs(matrix.c) > 1e-3
 
 
-def _collect(raw, objects, textpage, number: int, outer: tuple, runs: list[Run]) -> None:
+def _collect(raw, objects, textpage, number: int, outer: Matrix, runs: list[Run]) -> None:
     """Text objects, entering form XObjects (their matrix carried to page space)."""
     for obj in objects:
         kind = raw.FPDFPageObj_GetType(obj)
         matrix = raw.FS_MATRIX()
         raw.FPDFPageObj_GetMatrix(obj, matrix)
         if kind == raw.FPDF_PAGEOBJ_FORM:
-            inner = _then((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
+            inner = Matrix(matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f) @ outer
             count = raw.FPDFFormObj_CountObjects(obj)
             kids = [raw.FPDFFormObj_GetObject(obj, i) for i in range(count)]
             _collect(raw, kids, textpage, number, inner, runs)
@@ -148,14 +150,14 @@ def _collect(raw, objects, textpage, number: int, outer: tuple, runs: list[Run])
         edges = [ctypes.c_float() for _ in range(4)]
         raw.FPDFPageObj_GetBounds(obj, *edges)
         left, bottom, right, top = (e.value for e in edges)
-        if outer != (1, 0, 0, 1, 0, 0):
-            corners = [_apply(outer, x, y) for x in (left, right) for y in (bottom, top)]
+        if outer != Matrix():
+            corners = [outer.transform((x, y)) for x in (left, right) for y in (bottom, top)]
             xs, ys = [c[0] for c in corners], [c[1] for c in corners]
             left, bottom, right, top = min(xs), min(ys), max(xs), max(ys)
         font = raw.FPDFTextObj_GetFont(obj)
         bold = bool(font) and raw.FPDFFont_GetWeight(font) >= 700
-        full = _then((matrix.a, matrix.b, matrix.c, matrix.d, 0, 0), outer)
-        scale = math.sqrt(abs(full[0] * full[3] - full[1] * full[2]))
+        full = Matrix(matrix.a, matrix.b, matrix.c, matrix.d, 0, 0) @ outer
+        scale = math.sqrt(abs(full.a * full.d - full.b * full.c))
         runs.append(
             Run(
                 number,
@@ -164,27 +166,10 @@ def _collect(raw, objects, textpage, number: int, outer: tuple, runs: list[Run])
                 (r.value, g.value, b.value),
                 a.value,
                 (left, bottom, right, top),
-                abs(full[1]) > 1e-3 or abs(full[2]) > 1e-3,
+                abs(full.b) > 1e-3 or abs(full.c) > 1e-3,
                 bold,
             )
         )
-
-
-def _then(first: tuple, second: tuple) -> tuple:
-    a, b, c, d, e, f = first
-    a2, b2, c2, d2, e2, f2 = second
-    return (
-        a * a2 + b * c2,
-        a * b2 + b * d2,
-        c * a2 + d * c2,
-        c * b2 + d * d2,
-        e * a2 + f * c2 + e2,
-        e * b2 + f * d2 + f2,
-    )
-
-
-def _apply(m: tuple, x: float, y: float) -> tuple[float, float]:
-    return (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
 
 
 def backgrounds(image, run: Run) -> list[tuple[int, int, int]]:
