@@ -140,12 +140,27 @@ class Pipeline:
 
     settings: Settings
     renderer: Renderer = field(init=False)
+    #: Content files hashed in this build (by the renderer's build id): the "we speak your
+    #: language" inputs are the same translation files for every document.
+    _hashed: tuple[str, dict[str, str]] = field(init=False, default=("", {}))
 
     def __post_init__(self) -> None:
         roots = [self.settings.templates, self.settings.project_dir, *fonts.font_dirs()]
         if self.settings.profile.colour_profile:
             roots.append(cmyk_profile().parent)
         self.renderer = Renderer(tuple(roots), self.settings.templates.parent)
+
+    def hash_once(self, path: Path) -> str:
+        """SHA-256 of a content file, read once per build in this worker, not per document.
+        Taken before the first render that uses it: a later edit shows as a change."""
+        build, known = self._hashed
+        if build != self.renderer.build_id:
+            known = {}
+            self._hashed = (self.renderer.build_id, known)
+        key = str(path.resolve())
+        if key not in known:
+            known[key] = hash_file(path)
+        return known[key]
 
     def run(self, job: Job) -> JobResult:
         """Every document of a job, checked; problems are collected, never raised."""
@@ -222,7 +237,9 @@ class Pipeline:
         templates = self.settings.templates
         before = _stat_folder(templates)  # taken first: an edit during the render is a change
         # Hashed before the render, like the templates: an edit during it is a change.
-        languages = {str(p.resolve()): hash_file(p) for s in edition.all_speakers for p in s.files}
+        languages = {
+            str(p.resolve()): self.hash_once(p) for s in edition.all_speakers for p in s.files
+        }
         context = template_context(edition, spec, self.settings.profile) | (extra or {})
         html = render_html(templates, spec.template, context)
         source = f"{templates.name}/{spec.template}"
