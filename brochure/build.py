@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from brochure.documents import DOCUMENTS, thumbnail_path
+from brochure.documents import DOCUMENTS, pages_of, thumbnail_path
 from brochure.errors import BrochureError
 from brochure.incremental import State, hash_file
 from brochure.options import BuildOptions
@@ -240,7 +240,7 @@ def _groups(documents: list[str]) -> list[tuple[str, ...]]:
 
 
 def _thumbnails_exist(out: Path, target: Target) -> bool:
-    pages = range(1, target.spec.pages + 1)
+    pages = range(1, pages_of(target.spec, target.path) + 1)
     return all(
         thumbnail_path(out, target.edition.name, target.spec.name, n).is_file() for n in pages
     )
@@ -285,7 +285,14 @@ def _publish(
             thumbnail_path(options.out, path.parent.name, path.stem, number)
             for path in list(gone)
             if path.stem in DOCUMENTS
-            for number in range(1, DOCUMENTS[path.stem].pages + 1)
+            for number in range(1, DOCUMENTS[path.stem].pages + 1)  # the most it can have
+        ]
+        # A document that now has fewer pages (large print) leaves no picture of a lost page.
+        gone += [
+            thumbnail_path(options.out, item.edition, item.spec.name, number)
+            for item in rendered
+            if item.thumbs
+            for number in range(len(item.thumbs) + 1, item.spec.pages + 1)
         ]
     removed = [path for path in remove(gone) if path.suffix == ".pdf"]
     state.forget(state.removals)
@@ -304,7 +311,7 @@ def _publish(
         error.wrote_nothing = False
         raise error from None
     built = [
-        Built(t.path, item.edition, item.spec.name, item.spec.pages, len(item.pdf), item.seconds)
+        Built(t.path, item.edition, item.spec.name, item.pages, len(item.pdf), item.seconds)
         for item, t in zip(rendered, written, strict=True)
     ]
     return BuildReport(built, len(wanted) - len(built), editions, removed)

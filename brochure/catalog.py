@@ -13,7 +13,7 @@ from pathlib import Path
 
 import jinja2
 
-from brochure.documents import DOCUMENTS, OFFICE, DocumentSpec, thumbnail_path
+from brochure.documents import DOCUMENTS, OFFICE, DocumentSpec, pages_of, thumbnail_path
 from brochure.editions import Edition
 from brochure.words import Grade, WordsReport
 
@@ -141,7 +141,8 @@ def _entry(
     pdf = OFFICE.output_path(out_dir, edition.name, spec.name)
     data = pending.get(pdf)
     size = len(data) if data is not None else pdf.stat().st_size
-    paths = [thumbnail_path(out_dir, edition.name, spec.name, n) for n in range(1, spec.pages + 1)]
+    pages = pages_of(spec, data if data is not None else pdf)
+    paths = [thumbnail_path(out_dir, edition.name, spec.name, n) for n in range(1, pages + 1)]
     if not all(p in pending or (data is None and _newer(p, pdf)) for p in paths):
         pictures = render_thumbnails(data if data is not None else pdf.read_bytes())
         files += list(zip(paths, pictures, strict=False))
@@ -149,14 +150,14 @@ def _entry(
     thumbs = [
         (
             path.relative_to(out_dir).as_posix(),
-            f"{spec.title}, page {n} of {spec.pages} ({language})",
+            f"{spec.title}, page {n} of {pages} ({language})",
         )
         for n, path in enumerate(paths, start=1)
     ]
     return Entry(
         spec,
         pdf.relative_to(out_dir).as_posix(),
-        spec.pages,
+        pages,
         max(1, round(size / 1024)),
         thumbs,
     )

@@ -13,16 +13,22 @@ from brochure.inks import PageInk
 
 def check_page_count(spec: DocumentSpec, pages: int) -> None:
     """A page too many means text spilled out of a box; a page too few means a face is lost."""
-    if pages != spec.pages:
+    fewest, most = spec.page_range
+    if fewest == most and pages != most:
         raise BrochureError(
-            f"{spec.name}: laid out on {pages} page(s) but must have exactly {spec.pages}; "
+            f"{spec.name}: laid out on {pages} page(s) but must have exactly {most}; "
             "some text does not fit its box: shorten it or make the type smaller"
+        )
+    if not fewest <= pages <= most:
+        raise BrochureError(
+            f"{spec.name}: laid out on {pages} page(s) but must have {fewest} to {most}; "
+            "shorten the text it shows, or make the type smaller"
         )
 
 
-def check_pdf(spec: DocumentSpec, pdf: bytes, bleed_in: float = 0.0, slug_in: float = 0.0) -> None:
+def check_pdf(spec: DocumentSpec, pdf: bytes, bleed_in: float = 0.0, slug_in: float = 0.0) -> int:
     """Read the finished bytes back: page count, trim size and bleed must match the spec (and a
-    proof's paper must leave SLUG_IN around the bleed for its marks)."""
+    proof's paper must leave SLUG_IN around the bleed for its marks). Returns the page count."""
     import pypdfium2
 
     document = pypdfium2.PdfDocument(pdf)
@@ -44,6 +50,7 @@ def check_pdf(spec: DocumentSpec, pdf: bytes, bleed_in: float = 0.0, slug_in: fl
                         f"but must be {want_w + 2 * extra:.1f} x {want_h + 2 * extra:.1f} pt; "
                         "check the @page size in the document's stylesheet"
                     )
+        return len(document)
     finally:
         document.close()
 
@@ -84,6 +91,7 @@ class _Fit:
     limit: float
     line: float
     spill: float = 0.0  # deepest overflow of any block inside it, in CSS px
+    wide: float = 0.0  # furthest a line of its text runs past the side of its box, in CSS px
     end_page: int = -1
     end_y: float = 0.0
     words: str | None = None  # the file its text comes from, when not the edition's own
@@ -99,9 +107,10 @@ def check_fit(spec: DocumentSpec, document: Any, words_file: str = "content.yml"
     """
     fits: dict[str, list[_Fit]] = {}
     page_areas = []
+    repeated: dict[int, int] = {}  # fixed boxes: measured on the first page they appear on
     for page_index, page in enumerate(document.pages):
         page_areas.append(boxes.page_content_area(page))
-        _walk(boxes.page_root(page), page_index, [], fits, set())
+        _walk(boxes.page_root(page), page_index, [], fits, set(), repeated)
     problems = []
     # The document's own boxes, then any other a template marks (the draft band).
     for name in (*spec.fit_boxes, *(n for n in fits if n not in spec.fit_boxes)):
@@ -112,30 +121,64 @@ def check_fit(spec: DocumentSpec, document: Any, words_file: str = "content.yml"
             )
             continue
         first = fits[name][0]
+        what = f"{name} {spec.box_word}".strip() if name in spec.fit_boxes else name
+        wide = max(f.wide for f in fits[name])
+        if wide > 1:
+            problems.append(
+                f"{spec.name}: a line in the {what} is {wide / 96:.2f} in wider than the box "
+                f"(words or a number that cannot break); shorten it in "
+                f"{first.words or words_file}, or make its type smaller"
+            )
         worst = max(_marker_overflow(first, page_areas), *(f.spill for f in fits[name]))
         # No end marker on any page: WeasyPrint dropped the rest of the text, so we can only
         # say how much was cut at least.
         lost = first.end_page < 0
         if worst > 1 or lost:
             lines = max(1, round(worst / first.line))
-            what = f"{name} {spec.box_word}".strip() if name in spec.fit_boxes else name
             amount = f"at least {lines}" if lost else f"about {lines}"
             problems.append(
                 f"{spec.name}: {what} overflows by {amount} "
                 f"line{'s' if lines != 1 else ''}; shorten its text in {first.words or words_file}"
             )
-    return problems
+    return problems + _split_across_pages(spec, document, words_file)
 
 
-def _walk(box: Any, page: int, stack: list[str], fits: dict, seen: set) -> None:
+def _split_across_pages(spec: DocumentSpec, document: Any, words_file: str) -> list[str]:
+    """Report every element marked `data-keep="WHAT"` that lands on more than one page (large
+    print: a question must stay with its answer). CSS asks for that with `break-inside:
+    avoid`; this checks that it happened, because a block taller than a page is split anyway."""
+    pages: dict[int, tuple[str, set[int]]] = {}
+
+    def walk(box: Any, index: int) -> None:
+        element = boxes.element_of(box)
+        if element is not None and element.get("data-keep"):
+            pages.setdefault(id(element), (element.get("data-keep"), set()))[1].add(index)
+        for child in boxes.children(box):
+            walk(child, index)
+
+    for index, page in enumerate(document.pages):
+        walk(boxes.page_root(page), index)
+    return [
+        f"{spec.name}: {what} is split across pages {min(found) + 1} and {max(found) + 1}; "
+        f"shorten it in {words_file} so it fits on one page"
+        for what, found in pages.values()
+        if len(found) > 1
+    ]
+
+
+def _walk(box: Any, page: int, stack: list[str], fits: dict, seen: set, repeated: dict) -> None:
     element = boxes.element_of(box)
     pushed = False
+    # A fixed box repeats on every page: its copies were measured on the first.
+    if element is not None and boxes.fixed(box) and repeated.setdefault(id(element), page) != page:
+        return
     if element is not None and id(element) not in seen:
         seen.add(id(element))
         name = element.get("data-fit")
         if name:
             bottom = box.content_box_y() + box.height
             fit = _Fit(page, bottom, boxes.font_size(box) * 1.35, _deepest_overrun(box))
+            fit.wide = _widest_overrun(box)
             fit.words = element.get("data-words")
             fits.setdefault(name, []).append(fit)
             stack.append(name)
@@ -146,7 +189,7 @@ def _walk(box: Any, page: int, stack: list[str], fits: dict, seen: set) -> None:
             first = fits[stack[-1]][0]
             first.end_page, first.end_y = page, box.position_y
     for child in boxes.children(box):
-        _walk(child, page, stack, fits, seen)
+        _walk(child, page, stack, fits, seen, repeated)
     if pushed:
         stack.pop()
 
@@ -168,6 +211,15 @@ def _deepest_overrun(box: Any) -> float:
     element = boxes.element_of(box)
     inner = (c for c in children if not _separate_fit_box(c, element))
     return max(own, *(_deepest_overrun(c) for c in inner), 0.0)
+
+
+def _widest_overrun(box: Any) -> float:
+    """How far any line inside this box runs past its side: text kept on one line (a phone
+    number never breaks) that is wider than the box would be cut off or cross a cut line."""
+    box = boxes.positioned(box)
+    element = boxes.element_of(box)
+    inner = (c for c in boxes.children(box) if not _separate_fit_box(c, element))
+    return max(boxes.sideways_overrun(box), *(_widest_overrun(c) for c in inner), 0.0)
 
 
 def _separate_fit_box(box: Any, parent: Any) -> bool:

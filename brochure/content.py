@@ -224,11 +224,28 @@ class FaqItem(Model):
     answer: Text
 
 
+PAGE_SLOTS = ("{page}", "{pages}")
+
+
+def _page_slots(value: str) -> str:
+    """The large print's "Page 2 of 3": the numbers are the printer's, never typed."""
+    if re.search(r"\d", value):
+        raise ValueError("has a number typed in; write {page} and {pages} where the numbers go")
+    for slot in PAGE_SLOTS:
+        if value.count(slot) != 1:
+            raise ValueError(
+                f"must contain {slot} once, like 'Page {{page}} of {{pages}}': the printed "
+                "page number and the number of pages go there"
+            )
+    return value
+
+
 class Faq(Model):
     title: Text
     intro: Text
     items: Annotated[list[FaqItem], Field(min_length=1)]
     call: Text
+    page_label: Annotated[Text, AfterValidator(_page_slots)]
 
 
 class CardFront(Model):

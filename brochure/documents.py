@@ -21,11 +21,15 @@ class PanelSpec:
 
 @dataclass(frozen=True)
 class DocumentSpec:
+    """One document, declared once: everything the build, checks, catalog, preview and serve
+    need to know about it comes from here and from its template (README: "Adding a document").
+    """
+
     name: str
     title: str
     width_in: float
     height_in: float
-    pages: int
+    pages: int  # exactly this many pages, or the most when min_pages is set
     paper: str  # what to load in the printer
     sides: str  # one- or two-sided, and which edge to flip on
     template: str | None = None  # None: made from another document's PDF, not laid out
@@ -40,8 +44,30 @@ class DocumentSpec:
     #: are written: templates receive them as CSS variables, guides and proof marks use them.
     panels: tuple[tuple[PanelSpec, ...], ...] = ()
 
+    #: The fewest pages, for a document whose length follows its words (large print).
+    min_pages: int | None = None
+    #: The parts of content.yml the template shows. A template that reaches for another part
+    #: stops with an error naming its line; documents reading `cities` get a copy per city.
+    reads: tuple[str, ...] = ()
+    #: Body type at least this large, above content.yml's checks.min_body_pt (large print).
+    min_body_pt: float | None = None
+
     #: Every document prints at actual size: "fit to page" would move the folds and cuts.
     scale: str = "100 % (Actual size), never 'Fit to page'"
+
+    @property
+    def page_range(self) -> tuple[int, int]:
+        return (self.min_pages or self.pages, self.pages)
+
+    @property
+    def per_city(self) -> bool:
+        """A city edition makes this document only when its words differ by city."""
+        return "cities" in self.reads
+
+    @property
+    def weight(self) -> float:
+        """Rough cost of laying it out (page area), so the slowest jobs start first."""
+        return self.width_in * self.height_in * self.pages
 
     @property
     def folds(self) -> tuple[tuple[float, ...], ...]:
@@ -95,6 +121,7 @@ DOCUMENTS: dict[str, DocumentSpec] = {
             height_in=8.5,
             pages=2,
             template="trifold.html.j2",
+            reads=("trifold", "cities", "closing"),
             fit_boxes=("flap", "back", "cover", "inside-left", "inside-middle", "inside-right"),
             box_word="panel",
             paper="Letter paper (8.5 x 11 in)",
@@ -122,6 +149,7 @@ DOCUMENTS: dict[str, DocumentSpec] = {
             height_in=11,
             pages=1,
             template="faq.html.j2",
+            reads=("faq", "closing", "speak"),
             fit_boxes=("page",),
             paper="Letter paper (8.5 x 11 in)",
             sides="One-sided",
@@ -133,6 +161,7 @@ DOCUMENTS: dict[str, DocumentSpec] = {
             height_in=2,
             pages=2,
             template="wallet-card.html.j2",
+            reads=("card",),
             fit_boxes=("front", "back"),
             box_word="face",
             paper="For a print shop: 3.5 x 2 in card stock (or use the card sheet)",
@@ -151,6 +180,44 @@ DOCUMENTS: dict[str, DocumentSpec] = {
             profiles=("office",),
             paper="Avery 5371/8371 card sheets, or Letter card stock (cut on the marks)",
             sides="Two-sided, flip on LONG edge",
+        ),
+        DocumentSpec(
+            name="tear-off-flyer",
+            title="Tear-off flyer",
+            width_in=8.5,
+            height_in=11,
+            pages=1,
+            template="tear-off-flyer.html.j2",
+            fit_boxes=("message", *(f"tab {n}" for n in range(1, 9))),
+            reads=("trifold",),
+            paper="Letter paper (8.5 x 11 in)",
+            sides="One-sided; then cut up the dashed lines between the tabs, to the line above",
+        ),
+        DocumentSpec(
+            name="poster",
+            title="Poster (Tabloid, 11 x 17 in)",
+            width_in=11,
+            height_in=17,
+            pages=1,
+            template="poster.html.j2",
+            fit_boxes=("poster",),
+            reads=("trifold", "card", "speak"),
+            paper="Tabloid paper (11 x 17 in), or have it printed",
+            sides="One-sided",
+        ),
+        DocumentSpec(
+            name="faq-large-print",
+            title="FAQ in large print",
+            width_in=8.5,
+            height_in=11,
+            pages=4,
+            min_pages=1,  # as many pages as its words take
+            template="faq-large-print.html.j2",
+            reads=("faq", "closing"),
+            min_body_pt=18,
+            paper="Letter paper (8.5 x 11 in)",
+            sides="Two-sided, flip on LONG edge (one-sided is fine too)",
+            duplex="DuplexFlipLongEdge",
         ),
     )
 }
@@ -228,6 +295,23 @@ class Profile:
     def output_path(self, out_dir: Path, edition: str, document: str) -> Path:
         """The one place an output PDF's path is decided."""
         return self.folder(out_dir, edition) / DOCUMENTS[document].filename
+
+
+def pages_of(spec: DocumentSpec, pdf: bytes | Path) -> int:
+    """How many pages a built document has: its spec says, unless its length follows its
+    words (large print); then the PDF is asked."""
+    if spec.page_range[0] == spec.pages:
+        return spec.pages
+    import pypdfium2
+
+    try:
+        document = pypdfium2.PdfDocument(pdf)
+    except (OSError, pypdfium2.PdfiumError):
+        return spec.pages  # unreadable or gone: the check that reads it says why
+    try:
+        return len(document)
+    finally:
+        document.close()
 
 
 def thumbnail_path(out_dir: Path, edition: str, document: str, number: int) -> Path:

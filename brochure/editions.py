@@ -141,6 +141,10 @@ class Speaker:
 class Edition:
     """An edition's plan (name, files, documents) with its validated words."""
 
+    #: Templates see the words through `content`, which holds them to their document's
+    #: declared reads (render.ContentView); not around it.
+    HIDDEN_FROM_TEMPLATES = frozenset({"content"})
+
     plan: EditionPlan
     content: Content
     review: ReviewStatus = field(default=ReviewStatus(), compare=False)

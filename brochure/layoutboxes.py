@@ -13,7 +13,18 @@ from contextlib import contextmanager
 from typing import Any
 
 #: Attributes and methods of layout boxes the fit check reads.
-BOX_API = ("content_box_y", "border_box_y", "border_height", "position_y", "height", "style")
+BOX_API = (
+    "content_box_x",
+    "content_box_y",
+    "border_box_y",
+    "border_height",
+    "position_x",
+    "position_y",
+    "margin_width",
+    "width",
+    "height",
+    "style",
+)
 
 
 def page_root(page: Any) -> Any:
@@ -52,6 +63,29 @@ def is_block(box: Any) -> bool:
 def in_flow(box: Any) -> bool:
     style = getattr(box, "style", None)
     return style is None or style["position"] not in ("absolute", "fixed")
+
+
+def fixed(box: Any) -> bool:
+    """A `position: fixed` box, which WeasyPrint repeats on every page (the draft mark)."""
+    style = getattr(positioned(box), "style", None)
+    return style is not None and style["position"] == "fixed"
+
+
+def sideways_overrun(box: Any) -> float:
+    """How far the text of a block's lines runs past either side of the block's content box
+    (a number kept unbroken that is wider than its box); 0 for a box without lines."""
+    from weasyprint.formatting_structure import boxes
+
+    if not isinstance(box, boxes.BlockContainerBox) or not isinstance(box.width, int | float):
+        return 0.0
+    start = box.content_box_x()
+    worst = 0.0
+    for line in box.children:
+        if isinstance(line, boxes.LineBox) and line.children:
+            left = min(child.position_x for child in line.children)
+            right = max(child.position_x + child.margin_width() for child in line.children)
+            worst = max(worst, right - (start + box.width), start - left)
+    return worst
 
 
 def font_size(box: Any) -> float:

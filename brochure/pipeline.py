@@ -30,7 +30,7 @@ from brochure.marks import add_proof_marks
 from brochure.paths import cmyk_profile
 from brochure.pdf import Renderer
 from brochure.qr import qr_svg
-from brochure.render import render_html, templates_used
+from brochure.render import ContentView, render_html, templates_used
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ class Job:
     @property
     def weight(self) -> int:
         """Rough cost, so the slowest jobs start first."""
-        return 3 if "trifold" in self.documents else 1
+        return sum(DOCUMENTS[name].weight for name in self.documents)
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,7 @@ class Rendered:
     pdf: bytes
     seconds: float
     thumbs: tuple[bytes, ...] = ()  # PNG per page, for the catalog
+    pages: int = 0  # as laid out (large print's count follows its words)
     #: Every file the document was made from, with the SHA-256 of what was read: templates,
     #: stylesheets, images, fonts loaded by CSS. The incremental check re-hashes these.
     reads: tuple[tuple[str, str], ...] = ()
@@ -105,12 +106,12 @@ def template_context(edition: Edition, spec: DocumentSpec, profile: Profile) -> 
     """
     content = edition.content
     city = content.cities[edition.city] if edition.city else None
+    places = {"city": city, "cities": [city] if city else list(content.cities.values())}
     return {
-        "content": content,
+        "content": ContentView(content, spec.name, spec.reads),
         "edition": edition,
         "speakers": Tracked(edition.speakers),
-        "city": city,
-        "cities": [city] if city else list(content.cities.values()),
+        **(places if spec.per_city else {}),
         "profile": profile,
         "document": spec,
         "qr_svg": partial(qr_svg, content.program.phone_tel, profile.qr_ink),
@@ -191,21 +192,26 @@ class Pipeline:
             if profile.proof:
                 pdf = add_proof_marks(pdf, spec, profile.bleed_in)
         if spec.made_from:
-            check_pdf(spec, pdf)
+            pages = check_pdf(spec, pdf)
         else:
-            check_pdf(spec, pdf, profile.bleed_in, profile.slug_in)
+            pages = check_pdf(spec, pdf, profile.bleed_in, profile.slug_in)
         ink = self.check_ink(edition, spec, pdf)
         legibility = None if spec.made_from else self.check_legibility(edition, spec, pdf)
         warnings = legibility.warnings if legibility else ()
         thumbs = tuple(render_thumbnails(pdf)) if self.settings.thumbnails else ()
         seconds = time.perf_counter() - start
-        return Rendered(edition.name, spec, pdf, seconds, thumbs, reads, ink, legibility, warnings)
+        return Rendered(
+            edition.name, spec, pdf, seconds, thumbs, pages, reads, ink, legibility, warnings
+        )
 
     def check_legibility(self, edition: Edition, spec: DocumentSpec, pdf: bytes) -> Legibility:
         """Type sizes, contrast and the phone number, read from the finished pages."""
         content = edition.content
+        checks = content.checks
+        if spec.min_body_pt and spec.min_body_pt > checks.min_body_pt:
+            checks = checks.model_copy(update={"min_body_pt": spec.min_body_pt})
         found = measure_legibility(
-            pdf, content.program.phone_digits, content.checks, frozenset({content.draft_band})
+            pdf, content.program.phone_digits, checks, frozenset({content.draft_band})
         )
         label = _label(edition, spec)
         if found.errors:

@@ -9,13 +9,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from brochure.documents import DocumentSpec
+from brochure.documents import DOCUMENTS, DocumentSpec
 from brochure.errors import BrochureError
 from brochure.review import records_path
 from brochure.source import confined_file, read_yaml
 
-#: City editions are a tri-fold whose back panel carries one city's paragraph.
-CITY_DOCUMENTS = ("trifold",)
+#: A city edition makes the documents whose words differ by city (their spec reads `cities`:
+#: the tri-fold's back panel carries one city's paragraph).
+CITY_DOCUMENTS = tuple(spec.name for spec in DOCUMENTS.values() if spec.per_city)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from pydantic import BaseModel
 
@@ -52,6 +53,36 @@ class ConfinedLoader(jinja2.FileSystemLoader):
 PLAIN_TYPES = (str, int, float, bool, type(None), list, tuple, dict, date)
 
 
+#: Parts of content.yml every template may show: the program, the language and date, the
+#: draft mark's words. Everything else a document declares in its spec's `reads`.
+COMMON_CONTENT = frozenset({"language", "revised", "program", "draft_band", "draft_word"})
+
+
+class UndeclaredContent(jinja2.TemplateRuntimeError):
+    """A template showed a part of content.yml its document's spec does not list."""
+
+
+class ContentView:
+    """The content as one document may see it: the common parts and those its spec lists in
+    `reads`. The declaration is what decides city copies and what the translator's notes say
+    a string is printed on, so the template may not quietly read more than it declares."""
+
+    def __init__(self, content: Any, document: str, reads: tuple[str, ...]) -> None:
+        self._content = content
+        self._document = document
+        self._allowed = COMMON_CONTENT | set(reads)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if name not in self._allowed and name in type(self._content).model_fields:
+            raise UndeclaredContent(
+                f"the {self._document} shows content.{name}, which its spec does not read; "
+                f"add '{name}' to the reads of {self._document} in brochure/documents.py"
+            )
+        return getattr(self._content, name)
+
+
 class TemplateSandbox(ImmutableSandboxedEnvironment):
     """Jinja's sandbox, narrowed to an allow-list: on brochure's own objects (the content,
     the edition, the document, the profile) a template may read fields and properties and
@@ -59,14 +90,22 @@ class TemplateSandbox(ImmutableSandboxedEnvironment):
     `parse_raw` (which unpickles) or `pathlib.Path.read_text` are out of reach."""
 
     METHODS = frozenset({"makes", "panel_geometry"})
+    #: What a `for` loop tells about itself (`loop.index`: "question 3").
+    LOOP = frozenset({"index", "index0", "revindex", "revindex0", "first", "last", "length"})
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if not super().is_safe_attribute(obj, attr, value):
             return False
         if isinstance(obj, PLAIN_TYPES):
             return True
+        if isinstance(obj, jinja2.runtime.LoopContext):
+            return attr in self.LOOP
         cls = type(obj)
         if not cls.__module__.startswith("brochure."):
+            return False
+        if isinstance(obj, ContentView):
+            return True  # it checks each name against the document's declaration itself
+        if attr in getattr(cls, "HIDDEN_FROM_TEMPLATES", ()):
             return False
         if isinstance(obj, BaseModel):
             return attr in cls.model_fields or isinstance(getattr(cls, attr, None), property)
@@ -98,7 +137,27 @@ def environment(templates: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["keep_last_words"] = keep_last_words
+    env.filters["page_numbers_css"] = page_numbers_css
     return env
+
+
+def page_numbers_css(label: str) -> markupsafe.Markup:
+    """A CSS `content` value for a page's margin box from a label such as "Page {page} of
+    {pages}" (validated to hold each slot once): the words as CSS strings, the slots as the
+    page counters. Every character a style sheet or HTML could read as syntax (quote,
+    backslash, angle brackets, ampersand, line breaks) is written as a CSS escape, so the
+    words cannot end the string or the <style> element they are printed in."""
+    parts = re.split(r"(\{pages?\})", str(label))
+    values = []
+    for part in parts:
+        if part in ("{page}", "{pages}"):
+            values.append(f"counter({part[1:-1]})")
+        elif part:
+            escaped = "".join(
+                f"\\{ord(c):x} " if c in "\"\\<>&'" or ord(c) < 32 else c for c in part
+            )
+            values.append(f'"{escaped}"')
+    return markupsafe.Markup(" ".join(values))
 
 
 def keep_last_words(text: str) -> str:
