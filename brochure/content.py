@@ -245,7 +245,8 @@ class Faq(Model):
     intro: Text
     items: Annotated[list[FaqItem], Field(min_length=1)]
     call: Text
-    page_label: Annotated[Text, AfterValidator(_page_slots)]
+    #: The large print's page numbers. Optional: without it, "2 / 3" in every language.
+    page_label: Annotated[Text, AfterValidator(_page_slots)] = "{page} / {pages}"
 
 
 class CardFront(Model):

@@ -8,6 +8,9 @@ from pathlib import Path
 from brochure.errors import BrochureError
 
 PT_PER_IN = 72
+#: Parts of content.yml every template may show: the program, the language and date, the
+#: draft mark's words. Everything else a document declares in its spec's `reads`.
+COMMON_CONTENT = frozenset({"language", "revised", "program", "draft_band", "draft_word"})
 
 
 @dataclass(frozen=True)
@@ -46,8 +49,9 @@ class DocumentSpec:
 
     #: The fewest pages, for a document whose length follows its words (large print).
     min_pages: int | None = None
-    #: The parts of content.yml the template shows. A template that reaches for another part
-    #: stops with an error naming its line; documents reading `cities` get a copy per city.
+    #: The parts of content.yml the template shows ("faq", or part of a part: "trifold.cover").
+    #: A template that reaches for another part stops with an error naming its line;
+    #: documents reading `cities` get a copy per city.
     reads: tuple[str, ...] = ()
     #: Body type at least this large, above content.yml's checks.min_body_pt (large print).
     min_body_pt: float | None = None
@@ -63,6 +67,11 @@ class DocumentSpec:
     def per_city(self) -> bool:
         """A city edition makes this document only when its words differ by city."""
         return "cities" in self.reads
+
+    def shows(self, loc: tuple) -> bool:
+        """Whether the template shows the content.yml field at LOC (its declared reads)."""
+        names = [str(part) for part in loc]
+        return any(read.split(".") == names[: read.count(".") + 1] for read in self.reads)
 
     @property
     def weight(self) -> float:
@@ -149,7 +158,7 @@ DOCUMENTS: dict[str, DocumentSpec] = {
             height_in=11,
             pages=1,
             template="faq.html.j2",
-            reads=("faq", "closing", "speak"),
+            reads=("faq.title", "faq.intro", "faq.items", "faq.call", "closing", "speak"),
             fit_boxes=("page",),
             paper="Letter paper (8.5 x 11 in)",
             sides="One-sided",
@@ -189,7 +198,7 @@ DOCUMENTS: dict[str, DocumentSpec] = {
             pages=1,
             template="tear-off-flyer.html.j2",
             fit_boxes=("message", *(f"tab {n}" for n in range(1, 9))),
-            reads=("trifold",),
+            reads=("trifold.cover", "trifold.back.how_to_reach"),
             paper="Letter paper (8.5 x 11 in)",
             sides="One-sided; then cut up the dashed lines between the tabs, to the line above",
         ),
@@ -201,7 +210,7 @@ DOCUMENTS: dict[str, DocumentSpec] = {
             pages=1,
             template="poster.html.j2",
             fit_boxes=("poster",),
-            reads=("trifold", "card", "speak"),
+            reads=("trifold.cover", "card.back.qr_caption", "speak"),
             paper="Tabloid paper (11 x 17 in), or have it printed",
             sides="One-sided",
         ),

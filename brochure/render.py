@@ -14,6 +14,7 @@ import markupsafe
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from pydantic import BaseModel
 
+from brochure.documents import COMMON_CONTENT
 from brochure.errors import BrochureError
 
 
@@ -53,34 +54,42 @@ class ConfinedLoader(jinja2.FileSystemLoader):
 PLAIN_TYPES = (str, int, float, bool, type(None), list, tuple, dict, date)
 
 
-#: Parts of content.yml every template may show: the program, the language and date, the
-#: draft mark's words. Everything else a document declares in its spec's `reads`.
-COMMON_CONTENT = frozenset({"language", "revised", "program", "draft_band", "draft_word"})
-
-
 class UndeclaredContent(jinja2.TemplateRuntimeError):
     """A template showed a part of content.yml its document's spec does not list."""
 
 
 class ContentView:
     """The content as one document may see it: the common parts and those its spec lists in
-    `reads`. The declaration is what decides city copies and what the translator's notes say
-    a string is printed on, so the template may not quietly read more than it declares."""
+    `reads` ("faq", or a part of a part: "trifold.cover"). The declaration decides city copies
+    and what the translator's notes say a string is printed on, so a template may not quietly
+    read more than it declares."""
 
-    def __init__(self, content: Any, document: str, reads: tuple[str, ...]) -> None:
-        self._content = content
+    def __init__(self, model: Any, document: str, reads: tuple[str, ...], path: str = "") -> None:
+        self._model = model
         self._document = document
-        self._allowed = COMMON_CONTENT | set(reads)
+        self._reads = reads
+        self._path = path
+        self._allowed: dict[str, bool] = {}  # name: whole (True), or only some of its parts
+        for read in (*(COMMON_CONTENT if not path else ()), *reads):
+            head, _, rest = read.partition(".")
+            self._allowed[head] = self._allowed.get(head, False) or not rest
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
-        if name not in self._allowed and name in type(self._content).model_fields:
+        value = getattr(self._model, name)
+        whole = self._allowed.get(name)
+        if whole is None and name in type(self._model).model_fields:
+            field = f"{self._path}{name}"
             raise UndeclaredContent(
-                f"the {self._document} shows content.{name}, which its spec does not read; "
-                f"add '{name}' to the reads of {self._document} in brochure/documents.py"
+                f"the {self._document} shows content.{field}, which its spec does not read; "
+                f"add '{field}' to the reads of {self._document} in brochure/documents.py"
             )
-        return getattr(self._content, name)
+        if whole or whole is None:
+            return value
+        prefix = f"{name}."
+        parts = tuple(r.removeprefix(prefix) for r in self._reads if r.startswith(prefix))
+        return ContentView(value, self._document, parts, f"{self._path}{name}.")
 
 
 class TemplateSandbox(ImmutableSandboxedEnvironment):

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from brochure.documents import COMMON_CONTENT, DOCUMENTS
 from brochure.source import Loc
 
 #: Fields that are not words to translate: set once in content.yml, or data, not text.
@@ -31,6 +32,7 @@ WHERE = (
     (("trifold", "flap"), "Tri-fold brochure, tuck-in flap panel."),
     (("trifold", "back"), "Tri-fold brochure, back cover: how to reach the program."),
     (("trifold",), "Tri-fold brochure, inside panels."),
+    (("faq", "page_label"), "Page numbers at the foot of each page of the large-print FAQ."),
     (("faq",), "One-page FAQ."),
     (("cities",), "A city's paragraph on the tri-fold's back cover."),
     (("closing",), "Closing lines on the tri-fold's back cover and the FAQ."),
@@ -101,4 +103,12 @@ def note_for(loc: Loc) -> str:
     kind = KIND.get(names[-1], "") if names else ""
     if "items" in names[-1:] or (len(loc) > 1 and loc[-2] == "items"):
         kind = KIND["items"]
-    return " ".join(part for part in (where, kind) if part)
+    return " ".join(part for part in (where, kind, printed_on(loc)) if part)
+
+
+def printed_on(loc: Loc) -> str:
+    """The handouts that show the field, from each document's declared reads."""
+    if not loc or loc[0] in COMMON_CONTENT:
+        return ""
+    titles = [spec.title for spec in DOCUMENTS.values() if spec.template and spec.shows(loc)]
+    return f"Printed on: {', '.join(titles)}." if titles else ""

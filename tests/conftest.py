@@ -17,8 +17,9 @@ CONTENT = PROJECT_ROOT / "content.yml"
 #: Every language content.yml names (English first), and the cities with tri-folds of their own.
 LANGUAGES = ("en", *load_content(CONTENT).translations)
 CITIES = tuple(load_content(CONTENT).city_editions)
-#: What a full build of the project writes: four documents per language, a tri-fold per city.
-OFFICE_FILES = len(LANGUAGES) * (4 + len(CITIES))
+#: What a full build of the project writes: seven documents per language (tri-fold, FAQ, card,
+#: card sheet, tear-off flyer, poster, large-print FAQ), a tri-fold per city. Counted by hand.
+OFFICE_FILES = len(LANGUAGES) * (7 + len(CITIES))
 
 
 def run_brochure(*args: str, cwd: Path = PROJECT_ROOT, timeout: float = 120):

@@ -18,10 +18,21 @@ from tests.test_card_access import pdfua
 #: Which content fields each document prints (the city paragraphs: only the edition's own city
 #: in a city tri-fold). Fields not listed are not printed: file names, language codes, and the
 #: draft marks (checked in test_editions).
+FAQ = (".faq.title", ".faq.intro", ".faq.items.", ".faq.call")
 PRINTED = {
     "trifold": (".program.name", ".program.region", ".trifold.", ".closing", ".cities."),
-    "faq": (".program.name", ".program.region", ".faq.", ".closing"),
+    "faq": (".program.name", ".program.region", *FAQ, ".closing"),
     "wallet-card": (".card.",),
+    "tear-off-flyer": (
+        ".program.name",
+        ".program.region",
+        ".program.short_name",
+        ".trifold.cover.headline",
+        ".trifold.cover.call",
+        ".trifold.back.how_to_reach.",
+    ),
+    "poster": (".program.name", ".program.region", ".trifold.cover.", ".card.back.qr_caption"),
+    "faq-large-print": (".program.name", ".program.region", *FAQ, ".closing"),
 }
 
 
