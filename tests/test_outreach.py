@@ -8,9 +8,9 @@ from __future__ import annotations
 import math
 
 import pikepdf
-import pytest
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
+import pytest
 import zxingcpp
 
 from brochure.errors import BrochureError
