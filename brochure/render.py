@@ -77,9 +77,14 @@ class ContentView:
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
+        cls = type(self._model)
+        if name not in cls.model_fields and not isinstance(getattr(cls, name, None), property):
+            # Fields and properties only, as the sandbox allows on the content itself: never
+            # a library method such as pydantic's model_construct.
+            raise SecurityError(f"access to attribute {name!r} of the content is unsafe")
         value = getattr(self._model, name)
         whole = self._allowed.get(name)
-        if whole is None and name in type(self._model).model_fields:
+        if whole is None and name in cls.model_fields:
             field = f"{self._path}{name}"
             raise UndeclaredContent(
                 f"the {self._document} shows content.{field}, which its spec does not read; "

@@ -19,7 +19,8 @@ LANGUAGES = ("en", *load_content(CONTENT).translations)
 CITIES = tuple(load_content(CONTENT).city_editions)
 #: What a full build of the project writes: seven documents per language (tri-fold, FAQ, card,
 #: card sheet, tear-off flyer, poster, large-print FAQ), a tri-fold per city. Counted by hand.
-OFFICE_FILES = len(LANGUAGES) * (7 + len(CITIES))
+PER_LANGUAGE = 7
+OFFICE_FILES = len(LANGUAGES) * (PER_LANGUAGE + len(CITIES))
 
 
 def run_brochure(*args: str, cwd: Path = PROJECT_ROOT, timeout: float = 120):

@@ -20,12 +20,13 @@ from PIL import Image
 import brochure.output
 from brochure.build import build
 from brochure.cli import NOTHING_WRITTEN, main
+from brochure.documents import DOCUMENTS
 from brochure.errors import BrochureError
 from brochure.incremental import STATE_FILE
 from brochure.options import BuildOptions
 from brochure.output import output_lock
 from brochure.paths import PROJECT_ROOT
-from tests.conftest import CITIES, LANGUAGES, OFFICE_FILES, edit, run_brochure
+from tests.conftest import CITIES, LANGUAGES, OFFICE_FILES, PER_LANGUAGE, edit, run_brochure
 
 CORPUS = Path(__file__).parent / "corpus"
 RED, BLUE = (220, 20, 20), (20, 20, 220)
@@ -130,12 +131,12 @@ def test_a_failed_document_is_never_recorded_as_built(project, tmp_path):
 def test_a_change_to_any_file_a_document_reads_rebuilds_it(project, tmp_path, template):
     out = tmp_path / "out"
     options = BuildOptions.create(project / "content.yml", out=out, workers=1)
-    assert len(build(options).built) == 4
+    assert len(build(options).built) == PER_LANGUAGE
     path = project / "templates" / template
     comment = "{# changed #}" if template.endswith(".j2") else "/* changed */"
     path.write_text(path.read_text() + comment)
     rebuilt = sorted(b.document for b in build(options).built)
-    assert rebuilt == ["faq", "trifold", "wallet-card", "wallet-card-sheet"]
+    assert rebuilt == sorted(DOCUMENTS)
 
 
 def test_a_stylesheet_of_one_document_rebuilds_only_that_document(project, tmp_path):
@@ -499,7 +500,8 @@ def test_a_deleted_thumbnail_or_catalog_is_made_again(project, tmp_path, missing
     capsys.readouterr()
     assert main(args) == 0
     assert capsys.readouterr().out.splitlines()[-1] == (
-        f"up to date: 4 files in {out}; the catalog (index.html) and its pictures were made again"
+        f"up to date: {PER_LANGUAGE} files in {out}; the catalog (index.html) and its pictures "
+        "were made again"
     )
     assert (out / "thumbs" / "en" / "faq-1.png").is_file()
     assert (out / "index.html").is_file()
@@ -602,7 +604,7 @@ def test_an_edition_taken_out_of_content_yml_leaves_no_pdf_behind(tmp_path, caps
         assert not (out / name).exists(), name
         assert f"removed {out / name}: its edition is no longer in {content}" in printed
     assert not list((out / "thumbs").glob("pt-BR*/*.png"))
-    assert len(list(out.glob("*/*.pdf"))) == OFFICE_FILES - 4 - len(CITIES)
+    assert len(list(out.glob("*/*.pdf"))) == OFFICE_FILES - PER_LANGUAGE - len(CITIES)
     assert (out / "press" / "pt-BR" / "faq.pdf").is_file()  # the office build leaves press alone
     assert mine.read_bytes() == b"someone's own file"
     assert "pt-BR" not in (out / "index.html").read_text()
@@ -611,7 +613,7 @@ def test_an_edition_taken_out_of_content_yml_leaves_no_pdf_behind(tmp_path, caps
     assert (
         capsys.readouterr()
         .out.splitlines()[-1]
-        .startswith(f"up to date: {OFFICE_FILES - 4 - len(CITIES)} files")
+        .startswith(f"up to date: {OFFICE_FILES - PER_LANGUAGE - len(CITIES)} files")
     )
     assert main(press) == 0
     assert not (out / "press" / "pt-BR" / "faq.pdf").exists()

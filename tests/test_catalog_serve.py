@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from pypdf import PdfReader
 
 from brochure.cli import main
 from brochure.paths import PROJECT_ROOT
@@ -64,7 +65,9 @@ def test_catalog_lists_every_built_file_and_everything_resolves(catalog_build):
         assert (catalog_build / src).is_file(), src
         assert alt and "page" in alt
     thumbs = {src for src, _ in page.images}
-    assert len(thumbs) == sum(1 if p.endswith("faq.pdf") else 2 for p in pdfs)
+    # One picture per page: as many as each PDF has (large print's count follows its words).
+    assert len(thumbs) == sum(len(PdfReader(catalog_build / p).pages) for p in pdfs)
+    assert any("faq-large-print-2.png" in src for src in thumbs)
     assert page.lang == "en" and page.headings[0] == "h1" and "h2" in page.headings
     assert page.scripts == 0  # works from the file system, no JavaScript
 
@@ -75,6 +78,7 @@ def test_catalog_says_how_to_print_and_flags_drafts(catalog_build):
     assert "Two-sided, flip on LONG edge" in html
     assert "100 % (Actual size)" in html
     assert "Avery 5371/8371" in html
+    assert "Tabloid paper (11 x 17 in), or have it printed" in html
     for language in ("English", "Spanish (español)", "Brazilian Portuguese"):
         assert language in html
     drafts = len(LANGUAGES) - 1

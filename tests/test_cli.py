@@ -20,7 +20,16 @@ def test_list_names_every_document():
     result = run_brochure("list")
     assert result.returncode == 0
     names = [line.split()[0] for line in result.stdout.splitlines()]
-    assert names == ["trifold", "faq", "wallet-card", "wallet-card-sheet"]
+    assert names == [
+        "trifold",
+        "faq",
+        "wallet-card",
+        "wallet-card-sheet",
+        "tear-off-flyer",
+        "poster",
+        "faq-large-print",
+    ]
+    assert "Tabloid paper (11 x 17 in), or have it printed" in result.stdout
     assert "flip on SHORT edge" in result.stdout
     assert "flip on LONG edge" in result.stdout
 
@@ -59,9 +68,9 @@ def test_sheet_alone_builds_without_writing_the_card(tmp_path, capsys):
 @pytest.mark.parametrize(
     "args",
     [
-        ("build", "poster"),
+        ("build", "leaflet"),
         ("build", "faq", "bogusdoc"),
-        ("check", "poster"),
+        ("check", "leaflet"),
         ("build", "wallet-card-sheets"),
     ],
 )
@@ -74,7 +83,8 @@ def test_unknown_document_is_a_usage_error(tmp_path, args):
     unknown = ", ".join(a for a in args[1:] if a not in ("faq",))
     assert result.stderr.splitlines()[-1] == (
         f"brochure: error: unknown document: {unknown} "
-        "(choose from: trifold, faq, wallet-card, wallet-card-sheet)"
+        "(choose from: trifold, faq, wallet-card, wallet-card-sheet, tear-off-flyer, poster, "
+        "faq-large-print)"
     )
     assert "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == []

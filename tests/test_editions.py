@@ -19,7 +19,7 @@ from brochure.documents import DOCUMENTS, Profile
 from brochure.editions import load_editions
 from brochure.errors import BrochureError
 from brochure.paths import PROJECT_ROOT
-from tests.conftest import CITIES, LANGUAGES, OFFICE_FILES, build_into, edit
+from tests.conftest import CITIES, LANGUAGES, OFFICE_FILES, PER_LANGUAGE, build_into, edit
 from tests.pdfread import (
     colour_mask,
     count_colour,
@@ -42,7 +42,17 @@ def by_edition(built_all) -> dict[tuple[str, str], Path]:
 def test_every_edition_builds_every_document(built_all):
     found = by_edition(built_all)
     expected = {
-        (e, d) for e in EDITIONS for d in ("trifold", "faq", "wallet-card", "wallet-card-sheet")
+        (e, d)
+        for e in EDITIONS
+        for d in (
+            "trifold",
+            "faq",
+            "wallet-card",
+            "wallet-card-sheet",
+            "tear-off-flyer",
+            "poster",
+            "faq-large-print",
+        )
     }
     expected |= {(f"{e}-{c}", "trifold") for e in EDITIONS for c in CITIES}
     assert set(found) == expected
@@ -70,7 +80,8 @@ def test_translations_keep_the_one_phone_number(built_all):
 
 
 @pytest.mark.parametrize(
-    ("edition", "files"), [("es", 4), ("pt-BR", 4), ("es-worcester", 1), ("pt-BR-somerville", 1)]
+    ("edition", "files"),
+    [("es", PER_LANGUAGE), ("pt-BR", PER_LANGUAGE), ("es-worcester", 1), ("pt-BR-somerville", 1)],
 )
 def test_unreviewed_translation_pages_carry_the_band(built_all, edition, files):
     checked = 0
@@ -88,7 +99,7 @@ def test_english_pages_carry_no_band(built_all):
         if name.startswith("en"):
             assert all(BAND not in text for text in page_texts(path)), path
             checked += 1
-    assert checked == 4 + len(CITIES)
+    assert checked == PER_LANGUAGE + len(CITIES)
 
 
 # --- the band as a reader sees it: red pixels on the paper ---------------------------------
@@ -226,7 +237,7 @@ def test_every_box_of_every_draft_page_shows_the_mark_inside_the_safe_area(built
     """Every panel, card face, card on a sheet and page: the band, inside the area a printer
     reaches, and the large diagonal word across the box."""
     files = draft_files(built_all)
-    assert len(files) == DRAFTS * (4 + len(CITIES))
+    assert len(files) == DRAFTS * (PER_LANGUAGE + len(CITIES))
     boxes_checked = 0
     for edition, document, path in files:
         for index in range(len(PdfReader(path).pages)):
@@ -242,9 +253,16 @@ def test_every_box_of_every_draft_page_shows_the_mark_inside_the_safe_area(built
                 ]
                 assert len(inside) == 1, (where, "no large draft word", words)
                 boxes_checked += 1
-    # tri-fold: 6 panels; FAQ: 1 page; card: 2 faces; sheet: 20 cards (per language), and
-    # 6 panels for each city tri-fold.
-    assert boxes_checked == DRAFTS * (6 + 1 + 2 + 20) + DRAFTS * len(CITIES) * 6
+    # tri-fold: 6 panels; FAQ: 1 page; card: 2 faces; sheet: 20 cards; flyer and poster: 1
+    # page each (per language); large print: its pages, as many as its words take; and 6
+    # panels for each city tri-fold.
+    large_print = sum(
+        len(PdfReader(path).pages) for _, document, path in files if document == "faq-large-print"
+    )
+    assert large_print >= 2 * DRAFTS
+    assert (
+        boxes_checked == DRAFTS * (6 + 1 + 2 + 20 + 1 + 1) + large_print + DRAFTS * len(CITIES) * 6
+    )
 
 
 def test_press_draft_marks_stay_inside_the_trim(tmp_path, content):
@@ -307,7 +325,7 @@ def test_english_pages_show_none_of_the_warning_red(built_all):
                 image = render(path, index, dpi=DPI)
                 assert count_colour(image, WARNING_RED) == 0, (edition, document, index)
             checked += 1
-    assert checked == 4 + len(CITIES)
+    assert checked == PER_LANGUAGE + len(CITIES)
 
 
 @pytest.mark.parametrize(("edition", "lang"), [("en", "en"), ("es", "es"), ("pt-BR", "pt-BR")])
@@ -462,21 +480,24 @@ def test_changing_one_translation_rebuilds_only_its_files(project_copy, tmp_path
     assert result.returncode == 0, result.stderr
     after = stamps(out)
     changed = sorted(name for name in after if after[name] != before[name])
-    # Spanish's own files, and every other FAQ: its "we speak your language" list reads every
-    # translation (a line, and whether it is reviewed).
-    others = [f"{code}/faq.pdf" for code in LANGUAGES if code != "es"]
+    # Spanish's own files, and every other FAQ and poster: their "we speak your language" list
+    # reads every translation (a line, and whether it is reviewed).
+    others = [f"{code}/{d}.pdf" for code in LANGUAGES if code != "es" for d in ("faq", "poster")]
     assert changed == sorted(
         [
             "es/trifold.pdf",
             "es/faq.pdf",
             "es/wallet-card.pdf",
             "es/wallet-card-sheet.pdf",
+            "es/tear-off-flyer.pdf",
+            "es/poster.pdf",
+            "es/faq-large-print.pdf",
             "es-worcester/trifold.pdf",
             "es-somerville/trifold.pdf",
             *others,
         ]
     )
-    assert f"{OFFICE_FILES - 4 - len(CITIES) - len(others)} up to date" in result.stdout
+    assert f"{OFFICE_FILES - PER_LANGUAGE - len(CITIES) - len(others)} up to date" in result.stdout
 
 
 def test_a_pdf_changed_by_hand_is_rebuilt(project_copy, tmp_path):
