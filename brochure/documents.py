@@ -200,7 +200,7 @@ DOCUMENTS: dict[str, DocumentSpec] = {
             fit_boxes=("message", *(f"tab {n}" for n in range(1, 9))),
             reads=("trifold.cover", "trifold.back.how_to_reach"),
             paper="Letter paper (8.5 x 11 in)",
-            sides="One-sided; then cut up the dashed lines between the tabs, to the line above",
+            sides="One-sided (then cut up each dashed line between the tabs, to the line above)",
         ),
         DocumentSpec(
             name="poster",
