@@ -57,6 +57,7 @@ class Group:
     heading: str
     entries: list[Entry]
     draft: bool
+    code: str = ""  # the edition code printed on these handouts (Edition.code)
 
 
 def catalog_files(
@@ -96,7 +97,7 @@ def catalog_files(
             if entries:
                 city = edition.content.cities[edition.city].name if edition.city else None
                 heading = f"{city} tri-fold" if city else "All handouts"
-                groups.append(Group(heading, entries, edition.draft))
+                groups.append(Group(heading, entries, edition.draft, edition.code))
         if groups:
             first = next(e for e in editions if e.language == language)
             review = first.review.summary() if first.review.states else ""

@@ -315,6 +315,9 @@ class Checks(Model):
     long_word_syllables: Annotated[int, Field(ge=3, le=10)] = 4
     #: No text on any page smaller than this (points): an error.
     min_type_pt: Annotated[float, Field(gt=0, le=72)] = 9
+    #: Fine print: a short code a template marks `data-fine-print` (the edition code), and
+    #: nothing else, may be this small (points): an error below.
+    min_fine_print_pt: Annotated[float, Field(gt=0, le=72)] = 7
     #: Body text (the size most of a page's letters are set in) at least this (points): an error.
     min_body_pt: Annotated[float, Field(gt=0, le=72)] = 11
     #: Every text colour against its background as laid out (WCAG ratio): an error below.

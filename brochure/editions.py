@@ -8,7 +8,10 @@ has and the translation lacks is an error naming it: never a silent fall-back to
 from __future__ import annotations
 
 import copy
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -189,11 +192,57 @@ class Edition:
         return self.plan.makes(document)
 
     @property
+    def code(self) -> str:
+        """The short code printed at the foot of every piece of this edition (`ES-W-26`), so
+        intake staff can ask "where did you get this?" (README: "Edition codes")."""
+        return edition_code(self.language, self.city, self.content.cities, self.content.revised)
+
+    @property
     def has_word_list(self) -> bool:
         """Whether brochure/stigma/ has a word list for this language."""
         from brochure.words import word_list
 
         return word_list(self.language) is not None
+
+
+def edition_code(language: str, city: str | None, cities: Iterable[str], revised: date) -> str:
+    """LANGUAGE-CITY-YY, e.g. `ES-W-26`; a general edition has no city part (`ES-26`).
+
+    The language is its tag without hyphens, in capitals (pt-BR: PTBR, zh-Hant: ZHHANT): a
+    tag's subtags have fixed lengths, so no two tags give the same letters. The city is the
+    shortest start of its name no other city shares (W, S). The year is `revised`'s. Nothing
+    else: the code names a printing, never a person.
+    """
+    parts = [language.replace("-", "").upper()]
+    if city is not None:
+        parts.append(city_codes(cities)[city])
+    return "-".join([*parts, f"{revised:%y}"])
+
+
+def city_codes(cities: Iterable[str]) -> dict[str, str]:
+    """Each city's part of the edition code: the shortest start of its letters (in capitals)
+    that starts no other city's, or all its letters when another city's begin with them."""
+    letters = {slug: re.sub(r"[^a-z0-9]", "", slug).upper() for slug in cities}
+    codes = {}
+    for slug, own in letters.items():
+        others = [other for name, other in letters.items() if name != slug]
+        size = next(
+            (n for n in range(1, len(own)) if not any(o.startswith(own[:n]) for o in others)),
+            len(own),
+        )
+        codes[slug] = own[:size]
+    return codes
+
+
+def _shared_city_codes(cities: Iterable[str]) -> list[tuple[str, str, str]]:
+    """Pairs of cities whose edition codes would be the same (`new-bedford`, `newbedford`)."""
+    seen: dict[str, str] = {}
+    clashes = []
+    for slug, code in city_codes(cities).items():
+        if code in seen:
+            clashes.append((seen[code], slug, code))
+        seen.setdefault(code, slug)
+    return clashes
 
 
 def load_editions(path: Path, languages: set[str] | None = None) -> list[Edition]:
@@ -211,6 +260,12 @@ def load_editions(path: Path, languages: set[str] | None = None) -> list[Edition
                 f"{path.name}:{line_for(('city_editions',), lines)}: city_editions: {city!r} is "
                 f"not one of the cities ({', '.join(english.cities)})"
             )
+    for first, second, code in _shared_city_codes(english.cities):
+        problems.append(
+            f"{path.name}:{line_for(('cities', second), lines)}: cities.{second}: its edition "
+            f"code would be {code!r}, the same as {first!r}'s; give one of them a different "
+            "key (the key, not the name, makes the code)"
+        )
     files: dict[str, Path] = {}
     for language, relative in english.translations.items():
         try:

@@ -218,7 +218,8 @@ def test_sheet_reads_the_card_once_front_then_back(files, words, edition):
     assert sheet == card
     phone = content.program.phone
     front = [content.card.front.label, phone, content.card.front.who_answers]
-    back = [content.card.back.line, phone, content.card.back.qr_caption]
+    code = next(e.code for e in load_editions(CONTENT) if e.name == edition)
+    back = [content.card.back.line, phone, code, content.card.back.qr_caption]
     band = [content.draft_band, content.draft_word] if content.draft_band in sheet else []
     expected = " ".join([*band, *front, *band, *back])
     assert " ".join(sheet) == expected
