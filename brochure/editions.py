@@ -18,6 +18,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from brochure.content import (
+    CRISIS_SLOT,
+    TEXT_WORDS,
     Content,
     Loc,
     Model,
@@ -41,6 +43,8 @@ SHARED = {
     ("draft_band",),
     ("draft_word",),
     ("checks",),
+    ("crisis", "show"),
+    ("crisis", "numbers"),
 }
 #: Languages written right to left (primary subtags): Arabic, Persian, Pashto, Urdu, Hebrew.
 RIGHT_TO_LEFT = {"ar", "fa", "ps", "ur", "he"}
@@ -334,7 +338,8 @@ def _load_translation(
     data, lines = read_yaml(path, name)
     if not isinstance(data, dict):
         raise BrochureError(f"{name}:1: (top level): must be a mapping")
-    problems = [f"{name}:{line_for(loc, lines)}: {msg}" for loc, msg in compare(english, data)]
+    found = compare(english, data) + same_numbers(english, data)
+    problems = [f"{name}:{line_for(loc, lines)}: {msg}" for loc, msg in found]
     review = _review(data.get("review"), lines, name, problems)
     given = data.get("language", language)
     if given != language:
@@ -426,6 +431,43 @@ def compare(english: Any, translated: Any, loc: Loc = ()) -> list[tuple[Loc, str
             problems += compare(a, b, (*loc, index))
         return problems
     return []
+
+
+def same_numbers(english: dict, translated: dict) -> list[tuple[Loc, str]]:
+    """A translated crisis line names the same number as content.yml's, and offers a text
+    message ([ ]) exactly where it does: a wrong name would print another line's number."""
+    mine, theirs = english.get("crisis"), translated.get("crisis")
+    if not isinstance(mine, dict) or not isinstance(theirs, dict):
+        return []
+    pairs = [(("crisis", "card"), mine.get("card"), theirs.get("card"))]
+    if isinstance(mine.get("lines"), list) and isinstance(theirs.get("lines"), list):
+        pairs += [
+            (("crisis", "lines", i), a, b)
+            for i, (a, b) in enumerate(zip(mine["lines"], theirs["lines"], strict=False))
+        ]
+    problems = []
+    for loc, source, target in pairs:
+        if not isinstance(source, str) or not isinstance(target, str):
+            continue
+        where = ".".join(map(str, loc))
+        wanted, given = CRISIS_SLOT.findall(source), CRISIS_SLOT.findall(target)
+        if given and wanted and given != wanted:
+            problems.append(
+                (
+                    loc,
+                    f"{where}: names {{{given[0]}}} but content.yml's line names "
+                    f"{{{wanted[0]}}}; keep {{{wanted[0]}}} as it is (only the words around "
+                    "it are translated)",
+                )
+            )
+        if bool(TEXT_WORDS.search(source)) != bool(TEXT_WORDS.search(target)):
+            fix = (
+                "put [ ] around the words that offer a text message, as content.yml does"
+                if TEXT_WORDS.search(source)
+                else "remove the [ ]: content.yml's line offers no text message"
+            )
+            problems.append((loc, f"{where}: {fix} ({source!r})"))
+    return problems
 
 
 def _missing(english_value: Any) -> str:
