@@ -116,7 +116,7 @@ def simple_cards(options: BuildOptions, roster: Roster) -> list[CardFile]:
 
 def simple_card(pipeline, edition: Edition, card: WorkerCard) -> bytes:
     """One worker's sheets: their card laid out by WeasyPrint, imposed QUANTITY times."""
-    pdf, _reads = pipeline.lay_out(edition, CARD, {"worker": card.context()})
+    pdf, _reads, _fine = pipeline.lay_out(edition, CARD, {"worker": card.context()})
     return impose_cards(pdf, SHEET.duplex, quantity=card.worker.quantity)
 
 

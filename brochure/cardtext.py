@@ -94,7 +94,7 @@ def static_card(pipeline: Any, edition: Edition, probe: WorkerCard, templates: P
     """The card without the worker's lines (drawn later), and where those lines sit: read from
     WeasyPrint's layout of the same card with PROBE's lines. The lines' strut sets their
     baseline whatever fonts the runs use (wallet-card.css), so one probe serves every worker."""
-    pdf, _reads = pipeline.lay_out(edition, CARD, {"worker": {"lines": (), "where": ""}})
+    pdf, _reads, _fine = pipeline.lay_out(edition, CARD, {"worker": {"lines": (), "where": ""}})
     from brochure.pipeline import template_context
 
     # Every kind of line, each holding the probe's first run: where each line's baseline is.

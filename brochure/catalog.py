@@ -57,6 +57,8 @@ class Group:
     heading: str
     entries: list[Entry]
     draft: bool
+    code: str = ""  # the edition code printed on these handouts (Edition.code)
+    city: bool = False  # a city's tri-fold: its code has a city part
 
 
 def catalog_files(
@@ -96,7 +98,9 @@ def catalog_files(
             if entries:
                 city = edition.content.cities[edition.city].name if edition.city else None
                 heading = f"{city} tri-fold" if city else "All handouts"
-                groups.append(Group(heading, entries, edition.draft))
+                groups.append(
+                    Group(heading, entries, edition.draft, edition.code, bool(edition.city))
+                )
         if groups:
             first = next(e for e in editions if e.language == language)
             review = first.review.summary() if first.review.states else ""

@@ -237,3 +237,41 @@ def _marker_overflow(fit: _Fit, page_areas: list[tuple[float, float]]) -> float:
     top, _bottom = page_areas[fit.end_page]
     between = sum(b - t for t, b in page_areas[fit.page + 1 : fit.end_page])
     return (fit.end_y - top) + between + 1
+
+
+#: Fine print is a short code (the edition code, `ZHHANT-W-26`), never a sentence: a longer
+#: text marked `data-fine-print` is refused, so the exemption cannot spread to words.
+FINE_PRINT_CHARS = 16
+
+
+def fine_print(document: Any) -> tuple[frozenset[tuple[int, str]], list[str]]:
+    """The texts a template marks `data-fine-print`, with their page (from 1): the legibility
+    check lets only these be smaller than checks.min_type_pt (down to min_fine_print_pt).
+    Also the problems: fine print longer than a code."""
+    found: set[tuple[int, str]] = set()
+    problems: list[str] = []
+    for index, page in enumerate(document.pages, start=1):
+        for element in _marked(boxes.page_root(page), "data-fine-print", set()):
+            text = " ".join("".join(element.itertext()).split())
+            if len(text) > FINE_PRINT_CHARS:
+                problems.append(
+                    f"page {index}: {text[:40]!r} is marked data-fine-print, but fine print is "
+                    f"only for a short code (at most {FINE_PRINT_CHARS} characters); remove "
+                    "the mark and set the text at checks.min_type_pt or larger"
+                )
+            else:
+                found.add((index, text))
+    return frozenset(found), problems
+
+
+def _marked(box: Any, attribute: str, seen: set) -> list[Any]:
+    """Elements carrying ATTRIBUTE among the boxes under BOX, each once."""
+    element = boxes.element_of(boxes.positioned(box))
+    if element is not None and element.get(attribute) is not None and id(element) not in seen:
+        seen.add(id(element))
+        return [element]
+    return [
+        e
+        for child in boxes.children(boxes.positioned(box))
+        for e in _marked(child, attribute, seen)
+    ]

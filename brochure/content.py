@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from types import UnionType
@@ -87,6 +88,7 @@ LanguageCode = Annotated[
     str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-[A-Z]{2})?$")
 ]  # BCP 47: language, optional script (zh-Hant), optional region (pt-BR)
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,39}$")]
+NumberName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z_]{0,39}$")]
 
 
 def _us_phone(value: str) -> str:
@@ -111,6 +113,41 @@ def _us_phone(value: str) -> str:
 
 
 Phone = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_us_phone)]
+
+#: Three-digit numbers a phone dials as they are: 988 and the N11 service codes (211, 911).
+SHORT_NUMBERS = {"988", *(f"{first}11" for first in "23456789")}
+
+
+def _crisis_number(value: Any) -> str:
+    """A crisis line: 988 or an N11 code kept as it is, otherwise a US number checked like the
+    program's and printed as the state prints these lines, 833-773-2445 (no parentheses:
+    inside Arabic text the shaper mirrors them). YAML reads an unquoted 988 as a number, so a
+    whole number is taken as its digits."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise ValueError("must be a phone number, like (833) 773-2445 or 988")
+    digits = re.sub(r"[\s().+-]", "", value)
+    if len(digits) <= 4 and digits.isascii() and digits.isdigit():
+        if digits in SHORT_NUMBERS:
+            return digits
+        raise ValueError(
+            f"{value.strip()!r} is not a number a phone can dial; a short number must be 988 "
+            "or a service code such as 211 or 911, otherwise write all 10 digits, like "
+            "(833) 773-2445"
+        )
+    return re.sub(r"\((\d{3})\) ", r"\1-", _us_phone(value.strip()))
+
+
+CrisisNumber = Annotated[str, BeforeValidator(_crisis_number)]
+
+
+def dial_link(number: str, scheme: str = "tel") -> str:
+    """The link that dials NUMBER (tel:) or starts a text to it (sms:): a short number as it
+    is (tel:988), a US number with its country code (tel:+19786999786)."""
+    digits = re.sub(r"\D", "", number)
+    return f"{scheme}:{digits if len(digits) <= 4 else '+1' + digits}"
+
 
 WRITE_DATE = "it must be a date written like 2026-11-27"
 
@@ -161,7 +198,7 @@ class Program(Model):
     @property
     def phone_tel(self) -> str:
         """The dialable link the QR code and PDF links carry."""
-        return f"tel:+1{self.phone_digits}"
+        return dial_link(self.phone)
 
 
 class Block(Model):
@@ -305,6 +342,92 @@ class Speak(Model):
         return before, after
 
 
+#: In a crisis line, where a number goes: {help_line} names one of crisis.numbers.
+CRISIS_SLOT = re.compile(r"\{([a-z_]+)\}")
+#: The words that become a link starting a text message: "call or [text] {lifeline}".
+TEXT_WORDS = re.compile(r"\[([^\[\]{}]+)\]")
+#: "24/7" says when a line answers, not what to dial: the one run of digits a line may hold.
+ALWAYS_OPEN = "24/7"
+
+
+def _crisis_text(value: str) -> str:
+    """One crisis line: one {name} where its number goes, at most one [words] that start a
+    text message, and no number typed in (a translation must never carry one)."""
+    if re.search(r"\d\D{0,3}\d\D{0,3}\d", value.replace(ALWAYS_OPEN, "")):
+        raise ValueError(
+            "has a number typed in; write the number's name in braces, like {lifeline}, where "
+            "it goes: the numbers are written once, under crisis.numbers in content.yml"
+        )
+    slots = CRISIS_SLOT.findall(value)
+    if len(slots) != 1:
+        raise ValueError(
+            f"must name one number in braces where it goes, like 'call {{lifeline}}' (found "
+            f"{len(slots)}); the names are those under crisis.numbers in content.yml"
+        )
+    links = TEXT_WORDS.findall(value)
+    rest = TEXT_WORDS.sub("", CRISIS_SLOT.sub("", value))
+    if len(links) > 1 or any(mark in rest for mark in "[]{}"):
+        raise ValueError(
+            "may put [ ] around one word or phrase only, the one that offers a text message, "
+            "like 'call or [text] {lifeline}'; check that every [ and { is closed"
+        )
+    return value
+
+
+CrisisText = Annotated[Text, AfterValidator(_crisis_text)]
+
+
+@dataclass(frozen=True)
+class LinePart:
+    """A piece of a crisis line as printed: words, a number that dials (kind "call"), or the
+    words that start a text message to it (kind "text")."""
+
+    kind: str
+    words: str
+    href: str = ""
+
+
+class Crisis(Model):
+    """Lines that answer when the program does not: nights, weekends, an emergency."""
+
+    #: false: no handout prints the block (its words stay, checked and translated).
+    show: bool = True
+    #: The numbers, by name; each line says where its number goes: "call {lifeline}".
+    numbers: Annotated[dict[NumberName, CrisisNumber], Field(min_length=1)]
+    heading: Text
+    lines: Annotated[list[CrisisText], Field(min_length=1)]
+    #: The one line the wallet card's back prints, short: "24/7: call or [text] {lifeline}".
+    card: CrisisText
+
+    def parts(self, line: str) -> list[LinePart]:
+        """LINE as the templates print it: its words, its number as a tel: link, and the
+        words in [ ] as an sms: link to the same number."""
+        number = self.numbers[CRISIS_SLOT.search(line).group(1)]  # type: ignore[union-attr]
+        found = []
+        for piece in re.split(r"(\{[a-z_]+\}|\[[^\[\]{}]+\])", line):
+            if CRISIS_SLOT.fullmatch(piece):
+                found.append(LinePart("call", number, dial_link(number)))
+            elif TEXT_WORDS.fullmatch(piece):
+                found.append(LinePart("text", piece[1:-1], dial_link(number, "sms")))
+            elif piece:
+                found.append(LinePart("words", piece))
+        return found
+
+    @property
+    def line_parts(self) -> list[list[LinePart]]:
+        """Every line as parts, for the templates (which may read properties, not call
+        methods)."""
+        return [self.parts(line) for line in self.lines]
+
+    @property
+    def card_parts(self) -> list[LinePart]:
+        return self.parts(self.card)
+
+    def printed(self, line: str) -> str:
+        """LINE as a reader sees it on paper: numbers in, brackets out (for the words check)."""
+        return "".join(part.words for part in self.parts(line))
+
+
 FieldPath = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z_]+(\.([a-z0-9_-]+))*$")
 ]
@@ -333,6 +456,9 @@ class Checks(Model):
     long_word_syllables: Annotated[int, Field(ge=3, le=10)] = 4
     #: No text on any page smaller than this (points): an error.
     min_type_pt: Annotated[float, Field(gt=0, le=72)] = 9
+    #: Fine print: a short code a template marks `data-fine-print` (the edition code), and
+    #: nothing else, may be this small (points): an error below.
+    min_fine_print_pt: Annotated[float, Field(gt=0, le=72)] = 7
     #: Body text (the size most of a page's letters are set in) at least this (points): an error.
     min_body_pt: Annotated[float, Field(gt=0, le=72)] = 11
     #: Every text colour against its background as laid out (WCAG ratio): an error below.
@@ -353,6 +479,8 @@ class Content(Model):
     closing: Annotated[list[Text], Field(min_length=1)]
     #: Optional: without it, no handout prints the "we speak your language" list.
     speak: Speak | None = None
+    #: Optional: crisis and after-hours lines (without it, or with show: false, none printed).
+    crisis: Crisis | None = None
     #: When the copy was last revised: dates the PDFs, so the same input gives the same bytes.
     revised: CalendarDate
     #: Printed across every page of a translation no qualified translator has reviewed yet.
@@ -403,6 +531,27 @@ def cross_checks(content: Content) -> list[tuple[Loc, str]]:
                 )
             )
         seen.setdefault(key, index)
+    if content.crisis:
+        problems += _crisis_names(content.crisis)
+    return problems
+
+
+def _crisis_names(crisis: Crisis) -> list[tuple[Loc, str]]:
+    """Every number a crisis line names must be one of crisis.numbers."""
+    problems: list[tuple[Loc, str]] = []
+    texts: list[tuple[Loc, str]] = [(("crisis", "lines", i), t) for i, t in enumerate(crisis.lines)]
+    for loc, text in [*texts, (("crisis", "card"), crisis.card)]:
+        name = CRISIS_SLOT.search(text).group(1)  # type: ignore[union-attr]
+        if name not in crisis.numbers:
+            where = ".".join(map(str, loc))
+            problems.append(
+                (
+                    loc,
+                    f"{where}: {{{name}}} is not one of the numbers under crisis.numbers "
+                    f"({', '.join(crisis.numbers)}); use one of those names, or add the number "
+                    "there",
+                )
+            )
     return problems
 
 
@@ -487,6 +636,7 @@ _PATTERN_HINTS = {
     "cities": "city keys are short lowercase names such as worcester",
     "city_editions": "city_editions lists city keys from `cities`, such as worcester",
     "translations": "translations are listed by language code, such as es or pt-BR",
+    "crisis": "a number's name is a short lowercase word, such as help_line",
 }
 
 

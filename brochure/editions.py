@@ -8,13 +8,18 @@ has and the translation lacks is an error naming it: never a silent fall-back to
 from __future__ import annotations
 
 import copy
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from brochure.content import (
+    CRISIS_SLOT,
+    TEXT_WORDS,
     Content,
     Loc,
     Model,
@@ -38,6 +43,8 @@ SHARED = {
     ("draft_band",),
     ("draft_word",),
     ("checks",),
+    ("crisis", "show"),
+    ("crisis", "numbers"),
 }
 #: Languages written right to left (primary subtags): Arabic, Persian, Pashto, Urdu, Hebrew.
 RIGHT_TO_LEFT = {"ar", "fa", "ps", "ur", "he"}
@@ -193,11 +200,57 @@ class Edition:
         return self.plan.makes(document)
 
     @property
+    def code(self) -> str:
+        """The short code printed at the foot of every piece of this edition (`ES-W-26`), so
+        intake staff can ask "where did you get this?" (README: "Edition codes")."""
+        return edition_code(self.language, self.city, self.content.cities, self.content.revised)
+
+    @property
     def has_word_list(self) -> bool:
         """Whether brochure/stigma/ has a word list for this language."""
         from brochure.words import word_list
 
         return word_list(self.language) is not None
+
+
+def edition_code(language: str, city: str | None, cities: Iterable[str], revised: date) -> str:
+    """LANGUAGE-CITY-YY, e.g. `ES-W-26`; a general edition has no city part (`ES-26`).
+
+    The language is its tag without hyphens, in capitals (pt-BR: PTBR, zh-Hant: ZHHANT): a
+    tag's subtags have fixed lengths, so no two tags give the same letters. The city is the
+    shortest start of its name no other city shares (W, S). The year is `revised`'s. Nothing
+    else: the code names a printing, never a person.
+    """
+    parts = [language.replace("-", "").upper()]
+    if city is not None:
+        parts.append(city_codes(cities)[city])
+    return "-".join([*parts, f"{revised:%y}"])
+
+
+def city_codes(cities: Iterable[str]) -> dict[str, str]:
+    """Each city's part of the edition code: the shortest start of its letters (in capitals)
+    that starts no other city's, or all its letters when another city's begin with them."""
+    letters = {slug: re.sub(r"[^a-z0-9]", "", slug).upper() for slug in cities}
+    codes = {}
+    for slug, own in letters.items():
+        others = [other for name, other in letters.items() if name != slug]
+        size = next(
+            (n for n in range(1, len(own)) if not any(o.startswith(own[:n]) for o in others)),
+            len(own),
+        )
+        codes[slug] = own[:size]
+    return codes
+
+
+def _shared_city_codes(cities: Iterable[str]) -> list[tuple[str, str, str]]:
+    """Pairs of cities whose edition codes would be the same (`new-bedford`, `newbedford`)."""
+    seen: dict[str, str] = {}
+    clashes = []
+    for slug, code in city_codes(cities).items():
+        if code in seen:
+            clashes.append((seen[code], slug, code))
+        seen.setdefault(code, slug)
+    return clashes
 
 
 def load_editions(path: Path, languages: set[str] | None = None) -> list[Edition]:
@@ -215,6 +268,12 @@ def load_editions(path: Path, languages: set[str] | None = None) -> list[Edition
                 f"{path.name}:{line_for(('city_editions',), lines)}: city_editions: {city!r} is "
                 f"not one of the cities ({', '.join(english.cities)})"
             )
+    for first, second, code in _shared_city_codes(english.cities):
+        problems.append(
+            f"{path.name}:{line_for(('cities', second), lines)}: cities.{second}: its edition "
+            f"code would be {code!r}, the same as {first!r}'s; give one of them a different "
+            "key (the key, not the name, makes the code)"
+        )
     files: dict[str, Path] = {}
     for language, relative in english.translations.items():
         try:
@@ -283,7 +342,8 @@ def _load_translation(
     data, lines = read_yaml(path, name)
     if not isinstance(data, dict):
         raise BrochureError(f"{name}:1: (top level): must be a mapping")
-    problems = [f"{name}:{line_for(loc, lines)}: {msg}" for loc, msg in compare(english, data)]
+    found = compare(english, data) + same_numbers(english, data)
+    problems = [f"{name}:{line_for(loc, lines)}: {msg}" for loc, msg in found]
     review = _review(data.get("review"), lines, name, problems)
     given = data.get("language", language)
     if given != language:
@@ -375,6 +435,43 @@ def compare(english: Any, translated: Any, loc: Loc = ()) -> list[tuple[Loc, str
             problems += compare(a, b, (*loc, index))
         return problems
     return []
+
+
+def same_numbers(english: dict, translated: dict) -> list[tuple[Loc, str]]:
+    """A translated crisis line names the same number as content.yml's, and offers a text
+    message ([ ]) exactly where it does: a wrong name would print another line's number."""
+    mine, theirs = english.get("crisis"), translated.get("crisis")
+    if not isinstance(mine, dict) or not isinstance(theirs, dict):
+        return []
+    pairs = [(("crisis", "card"), mine.get("card"), theirs.get("card"))]
+    if isinstance(mine.get("lines"), list) and isinstance(theirs.get("lines"), list):
+        pairs += [
+            (("crisis", "lines", i), a, b)
+            for i, (a, b) in enumerate(zip(mine["lines"], theirs["lines"], strict=False))
+        ]
+    problems = []
+    for loc, source, target in pairs:
+        if not isinstance(source, str) or not isinstance(target, str):
+            continue
+        where = ".".join(map(str, loc))
+        wanted, given = CRISIS_SLOT.findall(source), CRISIS_SLOT.findall(target)
+        if given and wanted and given != wanted:
+            problems.append(
+                (
+                    loc,
+                    f"{where}: names {{{given[0]}}} but content.yml's line names "
+                    f"{{{wanted[0]}}}; keep {{{wanted[0]}}} as it is (only the words around "
+                    "it are translated)",
+                )
+            )
+        if bool(TEXT_WORDS.search(source)) != bool(TEXT_WORDS.search(target)):
+            fix = (
+                "put [ ] around the words that offer a text message, as content.yml does"
+                if TEXT_WORDS.search(source)
+                else "remove the [ ]: content.yml's line offers no text message"
+            )
+            problems.append((loc, f"{where}: {fix} ({source!r})"))
+    return problems
 
 
 def _missing(english_value: Any) -> str:

@@ -200,11 +200,19 @@ def large(run: Run) -> bool:
 
 
 def measure(
-    pdf: bytes, phone_digits: str, checks: Checks, labels: frozenset[str] = frozenset()
+    pdf: bytes,
+    phone_digits: str,
+    checks: Checks,
+    labels: frozenset[str] = frozenset(),
+    fine_print: frozenset[tuple[int, str]] = frozenset(),
 ) -> Legibility:
     """Sizes, contrast and the phone number of every page, and what breaks the limits.
 
     LABELS: texts that are not body text (the draft band), left out of the body size.
+    FINE_PRINT: (page, text) of each short code a template marks `data-fine-print` (the
+    edition code): held to checks.min_fine_print_pt instead of min_type_pt, and left out of the
+    body size and the smallest type. Only a run of exactly that text on that page; its
+    contrast is checked like any other text's.
     """
     runs, images = read_runs(pdf)
     errors: list[str] = []
@@ -218,8 +226,17 @@ def measure(
         on_page = [r for r in runs if r.page == number and not r.turned]
         if not on_page:
             continue
+        fine = [r for r in on_page if (number, r.text) in fine_print]
+        for run in fine:
+            if run.size < checks.min_fine_print_pt:
+                errors.append(
+                    f"page {number}: fine print set at {run.size:.1f} pt ({_sample(run.text)}), "
+                    f"below {checks.min_fine_print_pt:g} pt (checks.min_fine_print_pt); make it "
+                    "larger in the stylesheet"
+                )
+        sized = [r for r in on_page if r not in fine] or on_page
         letters: dict[float, int] = {}
-        for run in [r for r in on_page if r.text not in labels] or on_page:
+        for run in [r for r in sized if r.text not in labels] or sized:
             letters[round(run.size, 1)] = letters.get(round(run.size, 1), 0) + len(run.text)
         body = max(letters, key=lambda size: (letters[size], size))
         body_min = min(body_min, body)
@@ -228,11 +245,11 @@ def measure(
                 f"page {number}: body text is set at {body:g} pt, below {checks.min_body_pt:g} "
                 "pt (checks.min_body_pt); make it larger in the stylesheet"
             )
-        small = min(on_page, key=lambda r: r.size)
+        small = min(sized, key=lambda r: r.size)
         if small.size < smallest[0]:
             smallest = (small.size, small.text)
         reported: set[tuple] = set()
-        for run in sorted(on_page, key=lambda r: r.size):
+        for run in sorted(sized, key=lambda r: r.size):
             if run.size < checks.min_type_pt and ("size", run.size) not in reported:
                 reported.add(("size", run.size))
                 errors.append(

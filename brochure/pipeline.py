@@ -16,7 +16,7 @@ from pathlib import Path
 
 from brochure import fonts
 from brochure.catalog import render_thumbnails
-from brochure.check import check_fit, check_ink, check_page_count, check_pdf
+from brochure.check import check_fit, check_ink, check_page_count, check_pdf, fine_print
 from brochure.content import locate
 from brochure.documents import DOCUMENTS, DocumentSpec, Profile
 from brochure.editions import Edition
@@ -183,12 +183,13 @@ class Pipeline:
         start = time.perf_counter()
         profile = self.settings.profile
         spec = spec.for_direction(edition.direction)
+        fine: frozenset[tuple[int, str]] = frozenset()
         if spec.made_from:
             card = made.get(spec.made_from) or self.make(edition, DOCUMENTS[spec.made_from], made)
             made[spec.made_from] = card
             pdf, reads = impose_cards(card.pdf, spec.duplex), card.reads
         else:
-            pdf, reads = self.lay_out(edition, spec)
+            pdf, reads, fine = self.lay_out(edition, spec)
             if profile.proof:
                 pdf = add_proof_marks(pdf, spec, profile.bleed_in)
         if spec.made_from:
@@ -196,7 +197,7 @@ class Pipeline:
         else:
             pages = check_pdf(spec, pdf, profile.bleed_in, profile.slug_in)
         ink = self.check_ink(edition, spec, pdf)
-        legibility = None if spec.made_from else self.check_legibility(edition, spec, pdf)
+        legibility = None if spec.made_from else self.check_legibility(edition, spec, pdf, fine)
         warnings = legibility.warnings if legibility else ()
         thumbs = tuple(render_thumbnails(pdf)) if self.settings.thumbnails else ()
         seconds = time.perf_counter() - start
@@ -204,15 +205,22 @@ class Pipeline:
             edition.name, spec, pdf, seconds, thumbs, pages, reads, ink, legibility, warnings
         )
 
-    def check_legibility(self, edition: Edition, spec: DocumentSpec, pdf: bytes) -> Legibility:
-        """Type sizes, contrast and the phone number, read from the finished pages."""
+    def check_legibility(
+        self,
+        edition: Edition,
+        spec: DocumentSpec,
+        pdf: bytes,
+        fine: frozenset[tuple[int, str]] = frozenset(),
+    ) -> Legibility:
+        """Type sizes, contrast and the phone number, read from the finished pages. FINE: the
+        texts the template marks as fine print (the edition code), by page."""
         content = edition.content
         checks = content.checks
         if spec.min_body_pt and spec.min_body_pt > checks.min_body_pt:
             checks = checks.model_copy(update={"min_body_pt": spec.min_body_pt})
-        found = measure_legibility(
-            pdf, content.program.phone_digits, checks, frozenset({content.draft_band})
-        )
+        labels = frozenset({content.draft_band})
+        digits = content.program.phone_digits
+        found = measure_legibility(pdf, digits, checks, labels, fine)
         label = _label(edition, spec)
         if found.errors:
             raise BrochureError([f"{label}: {problem}" for problem in found.errors])
@@ -237,9 +245,10 @@ class Pipeline:
 
     def lay_out(
         self, edition: Edition, spec: DocumentSpec, extra: dict | None = None
-    ) -> tuple[bytes, tuple]:
+    ) -> tuple[bytes, tuple, frozenset[tuple[int, str]]]:
         """HTML from the template, pages from WeasyPrint, and every check on the way. EXTRA
-        joins the template context (a worker's card: `worker`)."""
+        joins the template context (a worker's card: `worker`). Returns the PDF, the files it
+        was made from, and the fine print the template marks (for the legibility check)."""
         templates = self.settings.templates
         before = _stat_folder(templates)  # taken first: an edit during the render is a change
         # Hashed before the render, like the templates: an edit during it is a change.
@@ -252,7 +261,8 @@ class Pipeline:
         variant = self.settings.profile.pdf_variant
         document, report = self.renderer.layout(html, templates, source, variant)
         words = edition.sources[-1].resolve().relative_to(self.settings.project_dir).as_posix()
-        problems = report.errors() + check_fit(spec, document, words)
+        fine, fine_problems = fine_print(document)
+        problems = report.errors() + check_fit(spec, document, words) + fine_problems
         if not problems:
             check_page_count(spec, len(document.pages))
             revised = edition.content.revised
@@ -271,7 +281,7 @@ class Pipeline:
         reads.update(report.fetched.hashes)
         if context["speakers"].used:
             reads.update(languages)
-        return pdf, tuple(sorted(reads.items()))
+        return pdf, tuple(sorted(reads.items())), fine
 
 
 def _stat_folder(folder: Path) -> dict[str, tuple[int, int]]:

@@ -23,11 +23,28 @@ NOT_TRANSLATED = {
     ("draft_word",),
     ("program", "phone"),
     ("review",),
+    ("crisis", "show"),
+    ("crisis", "numbers"),
 }
 
 #: Where each part of content.yml is printed, for the translator's note (first match wins).
+#: Crisis lines: the number's name in braces and the [ ] stay exactly as in the English.
+KEEP_MARKS = (
+    "Keep {name} as it is (the number is printed there) and the [ ] around the words that "
+    "offer a text message."
+)
 WHERE = (
     (("card",), "Printed on the wallet card (3.5 x 2 in): keep it as short as the English."),
+    (
+        ("crisis", "card"),
+        "Crisis line on the wallet card's back (3.5 x 2 in): keep it as short as the English. "
+        + KEEP_MARKS,
+    ),
+    (
+        ("crisis", "lines"),
+        "Crisis and after-hours lines, in a small box on the tri-fold and the FAQ. " + KEEP_MARKS,
+    ),
+    (("crisis",), "Heading of the crisis and after-hours box on the tri-fold and the FAQ."),
     (("trifold", "cover"), "Tri-fold brochure, front cover: the first thing a person reads."),
     (("trifold", "flap"), "Tri-fold brochure, tuck-in flap panel."),
     (("trifold", "back"), "Tri-fold brochure, back cover: how to reach the program."),

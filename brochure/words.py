@@ -121,7 +121,9 @@ def sections(content: Content, document: str, city: str | None = None) -> list[S
                 document, "inside-middle", _panel(("trifold", "inside_middle"), fold.inside_middle)
             ),
             Section(
-                document, "inside-right", _panel(("trifold", "inside_right"), fold.inside_right)
+                document,
+                "inside-right",
+                _panel(("trifold", "inside_right"), fold.inside_right) + _crisis(content),
             ),
         ]
     if document == "faq":
@@ -130,7 +132,8 @@ def sections(content: Content, document: str, city: str | None = None) -> list[S
         questions: list[Piece] = []
         for index, item in enumerate(faq.items):
             questions += _fields(("faq", "items", index), item, ("question", "answer"))
-        footer = [Piece(("faq", "call"), faq.call), *_items(("closing",), content.closing)]
+        footer = [Piece(("faq", "call"), faq.call), *_crisis(content)]
+        footer += _items(("closing",), content.closing)
         return [
             Section(document, "intro", tuple(intro)),
             Section(document, "questions", tuple(questions)),
@@ -142,9 +145,26 @@ def sections(content: Content, document: str, city: str | None = None) -> list[S
             Section(
                 document, "front", _fields(("card", "front"), card.front, ("label", "who_answers"))
             ),
-            Section(document, "back", _fields(("card", "back"), card.back, ("line", "qr_caption"))),
+            Section(
+                document,
+                "back",
+                _fields(("card", "back"), card.back, ("line", "qr_caption"))
+                + _crisis(content, card=True),
+            ),
         ]
     return []
+
+
+def _crisis(content: Content, card: bool = False) -> tuple[Piece, ...]:
+    """The crisis box as printed (numbers in, brackets out), when it is shown: the card's one
+    line, or the heading and every line."""
+    crisis = content.crisis
+    if crisis is None or not crisis.show:
+        return ()
+    if card:
+        return (Piece(("crisis", "card"), crisis.printed(crisis.card)),)
+    lines = [Piece(("crisis", "lines", i), crisis.printed(t)) for i, t in enumerate(crisis.lines)]
+    return (Piece(("crisis", "heading"), crisis.heading), *lines)
 
 
 def _fields(loc: Loc, model: Any, names: tuple[str, ...]) -> tuple[Piece, ...]:

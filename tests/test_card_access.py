@@ -142,11 +142,13 @@ def test_the_qr_figure_box_is_where_the_code_is_printed(built):
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_every_link_is_described_and_tagged(files, edition, document):
     """Each link annotation: a /Contents description and a /StructParent that leads to a
-    /Link element holding it (OBJR); tab order follows the structure. The sheet's twenty
-    links belong to two Link elements: one number, read once per side."""
+    /Link element holding it (OBJR); tab order follows the structure. The card has four: the
+    number on each side, and on the back the crisis line's 988 (tel:) and its "text" (sms:),
+    whose words may run over two lines (an annotation and a Link element per line). The
+    sheet's links, ten of each, belong to the card's Link elements."""
     with pikepdf.open(files[(edition, document)]) as pdf:
         parents = parent_tree(pdf)
-        links, elements = 0, set()
+        links, elements, uris = 0, set(), set()
         for page in pdf.pages:
             assert page.obj.get("/Tabs") == "/S"
             for annotation in page.obj.get("/Annots", []):
@@ -163,8 +165,14 @@ def test_every_link_is_described_and_tagged(files, edition, document):
                 )
                 links += 1
                 elements.add(element.objgen)
-        assert links == (20 if document == "wallet-card-sheet" else 2)
-        assert len(elements) == 2
+                uris.add(str(annotation.A.URI))
+        assert uris == {"tel:+19786999786", "tel:988", "sms:988"}
+        card = sum(
+            len(p.obj.get("/Annots", []))
+            for p in pikepdf.open(files[(edition, "wallet-card")]).pages
+        )
+        assert links == (10 * card if document == "wallet-card-sheet" else card) >= 4
+        assert len(elements) == card  # WeasyPrint tags each line of a link as its own Link
 
 
 @pytest.mark.parametrize("edition", EDITIONS)
@@ -218,7 +226,9 @@ def test_sheet_reads_the_card_once_front_then_back(files, words, edition):
     assert sheet == card
     phone = content.program.phone
     front = [content.card.front.label, phone, content.card.front.who_answers]
-    back = [content.card.back.line, phone, content.card.back.qr_caption]
+    code = next(e.code for e in load_editions(CONTENT) if e.name == edition)
+    crisis = " ".join(p.words for p in content.crisis.card_parts if p.words.strip())
+    back = [content.card.back.line, phone, crisis, code, content.card.back.qr_caption]
     band = [content.draft_band, content.draft_word] if content.draft_band in sheet else []
     expected = " ".join([*band, *front, *band, *back])
     assert " ".join(sheet) == expected

@@ -328,7 +328,8 @@ def test_serve_sees_a_missing_picture_added_and_replaced(server):
 
     url, project, out, process = server
     thread, events = listen(url)
-    put_in_faq(project, '<img src="../pictures/logo.png" style="width:0.4in">')
+    # Floated: the longest draft FAQs have about 0.03 in to spare since the crisis box.
+    put_in_faq(project, '<img src="../pictures/logo.png" style="width:0.4in; float:right">')
     thread.join(timeout=60)
     assert events[-1][0] == "problem" and "pictures/logo.png" in events[-1][1]
     for colour in (RED, BLUE):
@@ -347,7 +348,8 @@ def test_serve_watches_every_file_a_build_read(server):
     url, project, out, process = server
     picture(project / "pictures" / "logo.png", RED)
     thread, events = listen(url, until=("reload",))
-    put_in_faq(project, '<img src="../pictures/logo.png" style="width:0.4in">')
+    # Floated: the longest draft FAQs have about 0.03 in to spare since the crisis box.
+    put_in_faq(project, '<img src="../pictures/logo.png" style="width:0.4in; float:right">')
     thread.join(timeout=60)
     assert events and events[-1][0] == "reload", "".join(process.output)
     assert colour_at_top(out / "en" / "faq.pdf") == RED

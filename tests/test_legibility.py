@@ -15,16 +15,32 @@ from tests.pdfread import printed_runs
 from tests.test_readability import contrast as wcag_contrast
 
 PHONE = "9786999786"
+#: Where each English document prints its edition code (the template marks it fine print).
+CODE = "EN-26"
+FINE = {"trifold": frozenset({(1, CODE)}), "faq": frozenset({(1, CODE)})}
+FINE["wallet-card"] = frozenset({(2, CODE)})
 
 
 @pytest.mark.parametrize("document", ["trifold", "faq", "wallet-card"])
 def test_sizes_agree_with_pypdf(built, document):
-    found = measure(built[document].read_bytes(), PHONE, Checks())
-    sizes = [size for size, _text in printed_runs(built[document])]
+    found = measure(built[document].read_bytes(), PHONE, Checks(), fine_print=FINE[document])
+    sizes = [size for size, text in printed_runs(built[document]) if text.strip() != CODE]
     assert found.smallest == pytest.approx(min(sizes), abs=0.05)
     assert not found.errors and not found.warnings
     assert found.smallest >= 9 and found.body >= 11
     assert found.phone >= found.body
+
+
+@pytest.mark.parametrize("document", ["trifold", "faq", "wallet-card"])
+def test_the_edition_code_is_the_only_text_under_9_pt(built, document):
+    """Printed at 7.5 pt: without its fine-print mark the same check refuses it."""
+    codes = [size for size, text in printed_runs(built[document]) if text.strip() == CODE]
+    assert codes == [pytest.approx(7.5, abs=0.05)]
+    found = measure(built[document].read_bytes(), PHONE, Checks())
+    assert found.errors == (
+        f'page {min(FINE[document])[0]}: text set at 7.5 pt ("{CODE}"), below 9 pt '
+        "(checks.min_type_pt); make it larger in the stylesheet",
+    )
 
 
 def test_lowest_contrast_is_the_phone_number_on_the_pale_teal_box(built):
@@ -32,7 +48,7 @@ def test_lowest_contrast_is_the_phone_number_on_the_pale_teal_box(built):
     on the English tri-fold and FAQ, worked out with this test file's own WCAG formula."""
     expected = wcag_contrast("#9c3d12", "#e3f0ef")
     for document in ("trifold", "faq"):
-        found = measure(built[document].read_bytes(), PHONE, Checks())
+        found = measure(built[document].read_bytes(), PHONE, Checks(), fine_print=FINE[document])
         assert found.contrast == pytest.approx(expected, abs=0.02), document
         assert "699-9786" in found.contrast_text
     assert expected > 4.5
@@ -51,7 +67,8 @@ def test_draft_editions_keep_contrast_under_their_draft_marks(built_all):
     still read (the white cover text over the white wash on teal was 3.8:1 before)."""
     paths = {(b.edition, b.document): b.path for b in built_all}
     for edition in ("es", "ar", "vi"):
-        found = measure(paths[(edition, "trifold")].read_bytes(), PHONE, Checks())
+        fine = frozenset({(1, f"{edition.upper()}-26")})
+        found = measure(paths[(edition, "trifold")].read_bytes(), PHONE, Checks(), fine_print=fine)
         assert not found.errors, (edition, found.errors)
         assert found.contrast >= 4.5, edition
 
