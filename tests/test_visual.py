@@ -30,6 +30,14 @@ PAGES = [
     ("en", "wallet-card-sheet", 1),
     ("es", "trifold", 0),
     ("pt-BR-worcester", "trifold", 0),
+    # The outreach documents: the flyer's tabs and the poster, in English and mirrored Arabic;
+    # large print's two pages.
+    ("en", "tear-off-flyer", 0),
+    ("ar", "tear-off-flyer", 0),
+    ("en", "poster", 0),
+    ("ar", "poster", 0),
+    ("en", "faq-large-print", 0),
+    ("en", "faq-large-print", 1),
     # Scripts beyond Latin, and Arabic's mirrored tri-fold and card.
     *(
         (language, document, page)
