@@ -64,11 +64,19 @@ class ContentView:
     and what the translator's notes say a string is printed on, so a template may not quietly
     read more than it declares."""
 
-    def __init__(self, model: Any, document: str, reads: tuple[str, ...], path: str = "") -> None:
+    def __init__(
+        self,
+        model: Any,
+        document: str,
+        reads: tuple[str, ...],
+        path: str = "",
+        shown: set[str] | None = None,
+    ) -> None:
         self._model = model
         self._document = document
         self._reads = reads
         self._path = path
+        self._shown = set() if shown is None else shown  # shared with the views it hands out
         self._allowed: dict[str, bool] = {}  # name: whole (True), or only some of its parts
         for read in (*(COMMON_CONTENT if not path else ()), *reads):
             head, _, rest = read.partition(".")
@@ -90,11 +98,18 @@ class ContentView:
                 f"the {self._document} shows content.{field}, which its spec does not read; "
                 f"add '{field}' to the reads of {self._document} in brochure/documents.py"
             )
+        self._shown.add(f"{self._path}{name}")
         if whole or whole is None:
             return value
         prefix = f"{name}."
         parts = tuple(r.removeprefix(prefix) for r in self._reads if r.startswith(prefix))
-        return ContentView(value, self._document, parts, f"{self._path}{name}.")
+        return ContentView(value, self._document, parts, f"{self._path}{name}.", self._shown)
+
+
+def parts_shown(view: ContentView) -> set[str]:
+    """Every part of the content a render through VIEW looked at ("trifold.cover.headline"),
+    so a test can hold the declaration to what the template really shows."""
+    return set(view._shown)
 
 
 class TemplateSandbox(ImmutableSandboxedEnvironment):

@@ -369,3 +369,30 @@ def test_bleed_and_sizes_of_press_files(built_press):
                 assert math.isclose(trim[2] - trim[0], width * IN, abs_tol=0.5)
                 assert math.isclose(trim[3] - trim[1], height * IN, abs_tol=0.5)
                 assert math.isclose(media[2] - media[0], (width + 0.25) * IN, abs_tol=0.5)
+
+
+@pytest.mark.parametrize("edition", ["en", "es"])
+def test_every_document_shows_every_part_it_declares(editions_by_name, edition):
+    """The other half of the declaration: a part a spec reads but its template never shows
+    would name the wrong handouts in the translator's notes and make city copies for
+    nothing. Rendered through the same view the build uses, which notes what it handed out."""
+    from brochure.documents import DOCUMENTS, OFFICE
+    from brochure.paths import PROJECT_ROOT
+    from brochure.pipeline import template_context
+    from brochure.render import parts_shown, render_html
+
+    checked = 0
+    for spec in DOCUMENTS.values():
+        if not spec.template:
+            continue
+        context = template_context(editions_by_name[edition], spec, OFFICE)
+        render_html(PROJECT_ROOT / "templates", spec.template, context)
+        shown = parts_shown(context["content"])
+        unused = [
+            read
+            for read in spec.reads
+            if read != "cities" and not any(s == read or s.startswith(f"{read}.") for s in shown)
+        ]
+        assert not unused, (spec.name, unused, sorted(shown))
+        checked += 1
+    assert checked == 6
