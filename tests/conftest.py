@@ -19,7 +19,16 @@ LANGUAGES = ("en", *load_content(CONTENT).translations)
 CITIES = tuple(load_content(CONTENT).city_editions)
 #: What a full build of the project writes: seven documents per language (tri-fold, FAQ, card,
 #: card sheet, tear-off flyer, poster, large-print FAQ), a tri-fold per city. Counted by hand.
-PER_LANGUAGE = 7
+DOCUMENT_NAMES = (
+    "trifold",
+    "faq",
+    "wallet-card",
+    "wallet-card-sheet",
+    "tear-off-flyer",
+    "poster",
+    "faq-large-print",
+)
+PER_LANGUAGE = len(DOCUMENT_NAMES)
 OFFICE_FILES = len(LANGUAGES) * (PER_LANGUAGE + len(CITIES))
 
 

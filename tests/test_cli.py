@@ -11,7 +11,7 @@ import pytest
 
 from brochure.cli import NOTHING_WRITTEN, main
 from brochure.paths import PROJECT_ROOT
-from tests.conftest import LANGUAGES, run_brochure
+from tests.conftest import DOCUMENT_NAMES, LANGUAGES, run_brochure
 
 CONTENT = PROJECT_ROOT / "content.yml"
 
@@ -20,15 +20,7 @@ def test_list_names_every_document():
     result = run_brochure("list")
     assert result.returncode == 0
     names = [line.split()[0] for line in result.stdout.splitlines()]
-    assert names == [
-        "trifold",
-        "faq",
-        "wallet-card",
-        "wallet-card-sheet",
-        "tear-off-flyer",
-        "poster",
-        "faq-large-print",
-    ]
+    assert names == list(DOCUMENT_NAMES)
     assert "Tabloid paper (11 x 17 in), or have it printed" in result.stdout
     assert "flip on SHORT edge" in result.stdout
     assert "flip on LONG edge" in result.stdout

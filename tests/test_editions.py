@@ -19,7 +19,15 @@ from brochure.documents import DOCUMENTS, Profile
 from brochure.editions import load_editions
 from brochure.errors import BrochureError
 from brochure.paths import PROJECT_ROOT
-from tests.conftest import CITIES, LANGUAGES, OFFICE_FILES, PER_LANGUAGE, build_into, edit
+from tests.conftest import (
+    CITIES,
+    DOCUMENT_NAMES,
+    LANGUAGES,
+    OFFICE_FILES,
+    PER_LANGUAGE,
+    build_into,
+    edit,
+)
 from tests.pdfread import (
     colour_mask,
     count_colour,
@@ -41,19 +49,7 @@ def by_edition(built_all) -> dict[tuple[str, str], Path]:
 
 def test_every_edition_builds_every_document(built_all):
     found = by_edition(built_all)
-    expected = {
-        (e, d)
-        for e in EDITIONS
-        for d in (
-            "trifold",
-            "faq",
-            "wallet-card",
-            "wallet-card-sheet",
-            "tear-off-flyer",
-            "poster",
-            "faq-large-print",
-        )
-    }
+    expected = {(e, d) for e in EDITIONS for d in DOCUMENT_NAMES}
     expected |= {(f"{e}-{c}", "trifold") for e in EDITIONS for c in CITIES}
     assert set(found) == expected
     for (edition, document), path in found.items():
