@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 from brochure import fonts
 from brochure.errors import BrochureError
+from brochure.readback import arabic_reads_back
 
 FONT_SUFFIXES = {".ttf", ".otf", ".woff", ".woff2"}
 MISSING_SYSTEM_LIBS = (
@@ -132,9 +133,10 @@ class Renderer:
         os.environ["SOURCE_DATE_EPOCH"] = previous or str(epoch)
         try:
             with report.capture():
-                return document.write_pdf(
+                pdf = document.write_pdf(
                     pdf_variant=variant, pdf_identifier=True, finisher=_finisher(duplex)
                 )
+            return arabic_reads_back(pdf)[0]
         finally:
             if previous is None:
                 del os.environ["SOURCE_DATE_EPOCH"]

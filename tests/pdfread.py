@@ -332,7 +332,9 @@ def glyph_stream(path: Path, font_name: str) -> list[list[int]]:
     """The glyph ids a PDF draws in fonts whose name contains FONT_NAME, page by page, in the
     order they are drawn. WeasyPrint subsets fonts keeping glyph ids (HarfBuzz's retain-gids),
     so these are the font file's own ids: what HarfBuzz gives when it shapes the same text.
-    Text in another font between two runs is marked with -1 (a word never spans it)."""
+    A code is taken through the font's CIDToGIDMap (brochure/readback.py gives a glyph drawn
+    for other letters a code of its own). Text in another font between two runs is marked
+    with -1 (a word never spans it)."""
     import pikepdf
 
     pages = []
@@ -341,18 +343,26 @@ def glyph_stream(path: Path, font_name: str) -> list[list[int]]:
             fonts = page.Resources.get("/Font", {})
             glyphs: list[int] = []
             current = ""
+            to_glyph = b""
             for operands, operator in pikepdf.parse_content_stream(page):
                 name = str(operator)
                 if name == "Tf":
-                    current = str(fonts[str(operands[0])].BaseFont)
+                    font = fonts[str(operands[0])]
+                    current = str(font.BaseFont)
+                    mapping = font.DescendantFonts[0].get("/CIDToGIDMap")
+                    to_glyph = mapping.read_bytes() if isinstance(mapping, pikepdf.Stream) else b""
                 elif name in ("Tj", "TJ"):
                     if font_name not in current:
                         glyphs.append(-1)
                         continue
                     items = operands[0] if name == "TJ" else [operands[0]]
                     data = b"".join(bytes(i) for i in items if isinstance(i, pikepdf.String))
+                    codes = [int.from_bytes(data[i : i + 2], "big") for i in range(0, len(data), 2)]
                     glyphs += [
-                        int.from_bytes(data[i : i + 2], "big") for i in range(0, len(data), 2)
+                        int.from_bytes(to_glyph[2 * c : 2 * c + 2], "big")
+                        if 2 * c + 2 <= len(to_glyph)
+                        else c
+                        for c in codes
                     ]
             pages.append(glyphs)
     return pages
@@ -363,10 +373,13 @@ def glyph_stream(path: Path, font_name: str) -> list[list[int]]:
 BIDI_MARKS = set("\u202a\u202b\u202c\u202d\u202e")
 
 
-def poppler_text(path: Path, page: int | None = None, box: tuple[float, ...] | None = None) -> str:
+def poppler_text(
+    path: Path, page: int | None = None, box: tuple[float, ...] | None = None, raw: bool = True
+) -> str:
     """What poppler reads in drawing order (`pdftotext -raw`, which does not join "treat-" and
     "ment" the way plain pdftotext does; a screen reader does not either): all pages, or PAGE
     (from 0), optionally inside BOX (left, top, width, height in points from the top left).
+    RAW false: plain `pdftotext`, which puts right-to-left lines in reading order.
     White space collapsed, no-break spaces as spaces, poppler's bidi embedding marks out."""
     pages = [] if page is None else ["-f", str(page + 1), "-l", str(page + 1)]
     crop: list[str] = []
@@ -374,7 +387,7 @@ def poppler_text(path: Path, page: int | None = None, box: tuple[float, ...] | N
         crop = ["-x", str(round(box[0])), "-y", str(round(box[1]))]
         crop += ["-W", str(round(box[2])), "-H", str(round(box[3]))]
     out = subprocess.run(
-        ["pdftotext", "-raw", "-r", "72", *pages, *crop, str(path), "-"],
+        ["pdftotext", *(["-raw"] if raw else []), "-r", "72", *pages, *crop, str(path), "-"],
         capture_output=True,
         text=True,
         check=True,

@@ -80,8 +80,8 @@ def editions() -> dict[str, Edition]:
 #: Written without spaces between words: a line break between two characters is no break in
 #: the text, so these are compared with all white space taken out.
 WITHOUT_SPACES = ("zh-Hant", "zh-Hans")
-#: Arabic comes back from poppler in the order it is drawn, right to left letter by letter
-#: (test_languages checks its letters); here only the left-to-right scripts.
+#: Arabic comes back from `pdftotext -raw` in the order it is drawn, right to left; plain
+#: pdftotext puts it in reading order (test_languages checks it); here only left-to-right.
 RIGHT_TO_LEFT = ("ar",)
 #: Languages whose glyphs alone do not give the words back (Arabic: right to left; Devanagari:
 #: vowel signs drawn before their consonant; Vietnamese: letters drawn with separate marks);
