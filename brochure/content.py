@@ -185,11 +185,61 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+#: A slot in a pattern: "{page}", "{region}". Words around the slots are translated.
+SLOT = re.compile(r"\{([^{}]*)\}")
+
+
+def slots(*names: str, example: str, why: str) -> AfterValidator:
+    """A pattern's check: each of NAMES once, no other slot, no stray brace. A slot missing
+    or misspelt would print a gap or the braces themselves on every handout."""
+
+    def check(value: str) -> str:
+        known = ", ".join(f"{{{name}}}" for name in names)
+        for found in SLOT.findall(value):
+            if found not in names:
+                raise ValueError(
+                    f"has {{{found}}}, which is not one of its slots ({known}); write only "
+                    f"those, like {example!r}"
+                )
+        if any(brace in SLOT.sub("", value) for brace in "{}"):
+            raise ValueError(
+                f"has a {{ or }} that is not part of a slot; check each slot is written whole, "
+                f"like {example!r}"
+            )
+        for name in names:
+            if value.count(f"{{{name}}}") != 1:
+                raise ValueError(f"must contain {{{name}}} once, like {example!r}: {why}")
+        return value
+
+    return AfterValidator(check)
+
+
+#: How a name and the state are written together: "Worcester, Massachusetts" in English,
+#: "麻省伍斯特" in Chinese (the state first, no comma), "ووستر، ماساتشوستس" in Arabic.
+PlacePattern = Annotated[
+    Text,
+    slots(
+        "name",
+        "region",
+        example="{name}, {region}",
+        why="the city's or the program's name, and program.region, are printed there",
+    ),
+]
+
+
 class Program(Model):
     name: Text
     short_name: Text
     region: Text
     phone: Phone
+    #: How a name is written with the region. Optional: without it, "Worcester, Massachusetts"
+    #: in every language.
+    place: PlacePattern = "{name}, {region}"
+
+    def with_region(self, name: str) -> str:
+        """NAME (a city's, or the program's) and the region, as this language writes them."""
+        parts = {"name": name, "region": self.region}
+        return SLOT.sub(lambda slot: parts[slot.group(1)], self.place)
 
     @property
     def phone_digits(self) -> str:
@@ -261,20 +311,28 @@ class FaqItem(Model):
     answer: Text
 
 
-PAGE_SLOTS = ("{page}", "{pages}")
-
-
-def _page_slots(value: str) -> str:
+def _no_typed_numbers(value: str) -> str:
     """The large print's "Page 2 of 3": the numbers are the printer's, never typed."""
     if re.search(r"\d", value):
         raise ValueError("has a number typed in; write {page} and {pages} where the numbers go")
-    for slot in PAGE_SLOTS:
-        if value.count(slot) != 1:
-            raise ValueError(
-                f"must contain {slot} once, like 'Page {{page}} of {{pages}}': the printed "
-                "page number and the number of pages go there"
-            )
     return value
+
+
+PageLabel = Annotated[
+    Text,
+    AfterValidator(_no_typed_numbers),
+    slots(
+        "page",
+        "pages",
+        example="Page {page} of {pages}",
+        why="the printed page number and the number of pages go there",
+    ),
+]
+
+
+#: The fields that are patterns, by place in content.yml: a translation brought back from a
+#: translator is checked with the same slot check before it is written.
+PATTERNS = {("program", "place"): PlacePattern, ("faq", "page_label"): PageLabel}
 
 
 class Faq(Model):
@@ -283,7 +341,7 @@ class Faq(Model):
     items: Annotated[list[FaqItem], Field(min_length=1)]
     call: Text
     #: The large print's page numbers. Optional: without it, "2 / 3" in every language.
-    page_label: Annotated[Text, AfterValidator(_page_slots)] = "{page} / {pages}"
+    page_label: PageLabel = "{page} / {pages}"
 
 
 class CardFront(Model):

@@ -167,7 +167,16 @@ def environment(templates: Path) -> jinja2.Environment:
     )
     env.filters["keep_last_words"] = keep_last_words
     env.filters["page_numbers_css"] = page_numbers_css
+    env.filters["with_region"] = with_region
     return env
+
+
+@jinja2.pass_context
+def with_region(context: jinja2.runtime.Context, name: str) -> str:
+    """`{{ city.name|with_region }}`: the name and the state, written as content.yml's
+    program.place says for this language ("Worcester, Massachusetts", "麻省伍斯特"), so a
+    template never puts its own comma between them."""
+    return context["content"].program.with_region(str(name))
 
 
 def page_numbers_css(label: str) -> markupsafe.Markup:

@@ -53,6 +53,13 @@ WHERE = (
     (("faq",), "One-page FAQ."),
     (("cities",), "A city's paragraph on the tri-fold's back cover."),
     (("closing",), "Closing lines on the tri-fold's back cover and the FAQ."),
+    (
+        ("program", "place"),
+        "How a name and the state are written together: a city's name on its tri-fold's "
+        "front cover (Worcester, Massachusetts), the program's name on the large-print FAQ. "
+        "Keep {name} and {region} as they are; put them in the order your language writes "
+        "an address, with its own comma or none.",
+    ),
     (("program",), "Program name: on every handout."),
 )
 KIND = {

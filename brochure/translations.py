@@ -23,7 +23,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import FoldedScalarString
 
-from brochure.content import Text
+from brochure.content import PATTERNS, Text
 from brochure.editions import review_status
 from brochure.errors import BrochureError
 from brochure.exchange import FORMATS, InUnit, OutUnit, read_incoming, write_po, write_xliff
@@ -246,6 +246,8 @@ def _language_of(project: Project, declared: str | None, name: str) -> Language:
 
 
 _TEXT = TypeAdapter(Text)
+#: A pattern's slots are checked here too, so the message names the translator's file.
+_CHECKS = {loc: TypeAdapter(kind) for loc, kind in PATTERNS.items()}
 
 
 def _check_units(units: list[InUnit], known: dict[str, Unit], name: str) -> list[str]:
@@ -268,17 +270,18 @@ def _check_units(units: list[InUnit], known: dict[str, Unit], name: str) -> list
                 "so the translator sees today's English"
             )
             continue
-        problems += [f"{where}: {p}" for p in _target_problems(unit.target)]
+        found = _target_problems(unit.target, known[unit.id].loc)
+        problems += [f"{where}: {p}" for p in found]
     return problems
 
 
-def _target_problems(target: str) -> list[str]:
+def _target_problems(target: str, loc: tuple) -> list[str]:
     if not target.strip():
         return ["the translation is empty; translate it or leave the string out of the file"]
     if target.startswith("<") and "<" not in target[1:]:
         return ["contains markup from the translation tool; the handouts print plain text only"]
     try:
-        _TEXT.validate_python(target)
+        _CHECKS.get(loc, _TEXT).validate_python(target)
     except ValidationError as exc:
         return [str(exc.errors()[0]["msg"]).removeprefix("Value error, ")]
     if PHONE_LIKE.search(target):

@@ -85,3 +85,34 @@ def test_block_needs_exactly_one_kind(tmp_path):
     (line,) = errors_for(tmp_path, text)
     where = line_of(text, "      - text: You don’t have to explain why")
     assert line.startswith(f"content.yml:{where}: trifold.flap.blocks.0: each block needs exactly")
+
+
+LABEL = 'page_label: "Page {page} of {pages}"'
+LABEL_EXAMPLE = "like 'Page {page} of {pages}'"
+
+
+@pytest.mark.parametrize(
+    ("label", "message"),
+    [
+        (
+            "Page {page} of {total}",
+            "has {total}, which is not one of its slots ({page}, {pages}); write only those, "
+            + LABEL_EXAMPLE,
+        ),
+        (
+            "Page {page}",
+            f"must contain {{pages}} once, {LABEL_EXAMPLE}: the printed page number and the "
+            "number of pages go there",
+        ),
+        (
+            "Page 1 of {pages}",
+            "has a number typed in; write {page} and {pages} where the numbers go",
+        ),
+    ],
+)
+def test_a_wrong_page_label_is_named(tmp_path, label, message):
+    """The large print's page label is checked by the same slot check as program.place."""
+    text = real_content_with(LABEL, f'page_label: "{label}"')
+    assert errors_for(tmp_path, text) == [
+        f"content.yml:{line_of(text, 'page_label:')}: faq.page_label: {message}"
+    ]
