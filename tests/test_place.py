@@ -4,6 +4,7 @@ large-print FAQ as each translation writes it, read back from the PDFs."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -20,7 +21,6 @@ from brochure.paths import PROJECT_ROOT
 from brochure.translations import export, import_file, load_project
 from tests.conftest import build_into, edit
 from tests.pdfread import poppler_text, struct_text
-from tests.test_languages import actual_texts
 
 CITY = "worcester"
 PLACE = '  place: "{name}, {region}"\n'
@@ -159,14 +159,20 @@ def test_city_cover_writes_the_place_as_the_translation_does(pdfs, language):
 
 
 def test_arabic_city_cover_writes_the_arabic_comma(pdfs):
-    """Arabic: "ووستر، ماساتشوستس". In reading order (/ActualText, what a screen reader
-    speaks) the words run city, Arabic comma, state; as drawn (poppler's structure text, left
-    to right on the page) the same characters come mirrored: the city sits on the right."""
+    """Arabic: "ووستر، ماساتشوستس". In reading order (plain pdftotext) the words run city,
+    Arabic comma, state; as drawn (poppler's structure text, left to right on the page) the
+    same characters come mirrored: the city sits on the right."""
     place = expected_place(PROJECT_ROOT / "content.yml", "ar")
     assert "،" in place
     path = pdfs[(f"ar-{CITY}", "trifold")]
-    assert place in actual_texts(path)
+    assert tight_commas(place) in tight_commas(poppler_text(path, 0, raw=False))
     assert place[::-1] in struct_text(path)
+
+
+def tight_commas(text: str) -> str:
+    """TEXT without the spaces around Arabic commas: poppler's simple bidi sets a comma between
+    two right-to-left words on the far side of the space ("ووستر ،ماساتشوستس")."""
+    return re.sub(r"\s*،\s*", "،", text)
 
 
 def program_name(data: dict) -> str:
@@ -179,8 +185,8 @@ def test_large_print_and_pdf_author_write_the_program_with_the_state(pdfs, langu
     path = pdfs[(language, "faq-large-print")]
     with pikepdf.open(path) as pdf:
         assert str(pdf.docinfo["/Author"]) == place
-    read = actual_texts(path) if language == "ar" else [poppler_text(path, 0)]
-    assert any(place in text for text in read), read[:5]
+    read = poppler_text(path, 0, raw=language != "ar")
+    assert tight_commas(place) in tight_commas(read), read[:200]
 
 
 def test_a_translator_changing_the_pattern_changes_the_cover(proj, tmp_path):
