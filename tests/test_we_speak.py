@@ -110,6 +110,9 @@ def test_a_reviewed_language_joins_every_list_and_rebuilds_only_the_lists(proj):
         ("Español: llame", "must contain {number} once, where the phone number goes"),
         ("Español: {number} {number}", "must contain {number} once"),
         ("Español: (978) 699-9786", "has a number typed in; write {number}"),
+        # The tri-fold's back prints the name before the colon alone.
+        ("{number}: Español", "must start with the language's own name and a colon"),
+        ("Español {number}", "must start with the language's own name and a colon"),
     ],
 )
 def test_a_line_without_its_number_slot_is_named(proj, line, message):
