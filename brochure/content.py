@@ -386,12 +386,32 @@ def _one_number_slot(value: str) -> str:
     return value
 
 
+#: Where the language's name ends at the head of its line: a colon, or the full-width one.
+NAME_END = re.compile("[:\uff1a]")
+
+
+def language_name(line: str) -> str:
+    """The language's own name at the head of its line ("Español" of "Español: {number}"):
+    the tri-fold's back, short of room, lists the names alone under its one large number."""
+    return NAME_END.split(line, maxsplit=1)[0].strip()
+
+
+def _starts_with_its_name(value: str) -> str:
+    head = NAME_END.split(value, maxsplit=1)[0]
+    if head == value or NUMBER_SLOT in head or not head.strip():
+        raise ValueError(
+            f"must start with the language's own name and a colon, like 'Español: {NUMBER_SLOT}' "
+            "(the tri-fold's back prints the name alone, before the colon)"
+        )
+    return value
+
+
 class Speak(Model):
     """ "We speak your language": a heading in this language, and this language's own line,
     which the other languages' handouts print in the list."""
 
     heading: Text
-    line: Annotated[Text, AfterValidator(_one_number_slot)]
+    line: Annotated[Text, AfterValidator(_one_number_slot), AfterValidator(_starts_with_its_name)]
 
     @property
     def around_number(self) -> tuple[str, str]:

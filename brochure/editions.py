@@ -26,6 +26,7 @@ from brochure.content import (
     Speak,
     Text,
     describe_errors,
+    language_name,
     line_for,
     read_yaml,
     validate_content,
@@ -142,6 +143,11 @@ class Speaker:
     @property
     def direction(self) -> str:
         return direction_of(self.language)
+
+    @property
+    def name(self) -> str:
+        """The language's own name, the head of its line (the tri-fold's back lists these)."""
+        return language_name(self.before)
 
 
 @dataclass(frozen=True)

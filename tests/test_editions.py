@@ -476,9 +476,17 @@ def test_changing_one_translation_rebuilds_only_its_files(project_copy, tmp_path
     assert result.returncode == 0, result.stderr
     after = stamps(out)
     changed = sorted(name for name in after if after[name] != before[name])
-    # Spanish's own files, and every other FAQ and poster: their "we speak your language" list
-    # reads every translation (a line, and whether it is reviewed).
-    others = [f"{code}/{d}.pdf" for code in LANGUAGES if code != "es" for d in ("faq", "poster")]
+    # Spanish's own files, and every other FAQ, poster and tri-fold (city ones too): their "we
+    # speak your language" list reads every translation (a line, and whether it is reviewed).
+    others = [
+        f"{code}/{d}.pdf"
+        for code in LANGUAGES
+        if code != "es"
+        for d in ("faq", "poster", "trifold")
+    ]
+    others += [
+        f"{code}-{city}/trifold.pdf" for code in LANGUAGES if code != "es" for city in CITIES
+    ]
     assert changed == sorted(
         [
             "es/trifold.pdf",

@@ -77,11 +77,14 @@ def test_each_script_is_set_in_its_own_typeface(files, language):
 
 
 def test_chinese_files_stay_small(files):
-    """The Han font is 20 MB a weight; subset, a Chinese tri-fold is a few hundred KB at most."""
+    """The Han font is 20 MB a weight; subset, a Chinese tri-fold is a few hundred KB at most.
+    Each Han face costs about 110 KB however few its glyphs (WeasyPrint's subset keeps the
+    glyph ids), and a Chinese tri-fold or FAQ carries two: its own, and the other Chinese
+    name's in the "we speak your language" list (about 500 KB in all)."""
     for language in ("zh-Hant", "zh-Hans"):
         for document in ("trifold", "faq", "wallet-card"):
             size = files[(language, document)].stat().st_size
-            assert size < 400_000, (language, document, size)
+            assert size < 600_000, (language, document, size)
 
 
 @cache

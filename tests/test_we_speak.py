@@ -1,6 +1,8 @@
 """ "We speak your language" on the FAQ: a line per language in its own language and script,
 each with the number as a link; reviewed languages only, except on drafts; and the other
-languages' files are inputs of the list, so a review elsewhere rebuilds it."""
+languages' files are inputs of the list, so a review elsewhere rebuilds it. On the back of
+the tri-fold, short of room: each language's own name alone, under the panel's one large
+number, and the panel still fits in every edition."""
 
 from __future__ import annotations
 
@@ -12,18 +14,43 @@ import pytest
 from lxml import etree
 
 from brochure.build import build
-from brochure.editions import load_editions
+from brochure.check import check_fit
+from brochure.documents import DOCUMENTS, OFFICE
+from brochure.editions import direction_of, load_editions
 from brochure.errors import BrochureError
 from brochure.options import BuildOptions
 from brochure.paths import PROJECT_ROOT
-from tests.conftest import LANGUAGES, edit, run_brochure
-from tests.pdfread import poppler_text, struct_elements
+from brochure.pdf import Renderer
+from brochure.pipeline import template_context
+from brochure.render import render_html
+from tests.conftest import CONTENT, LANGUAGES, edit, run_brochure
+from tests.pdfread import embedded_fonts, poppler_text, struct_elements
 
 NUMBER = "(978) 699-9786"
 TEMPLATES = PROJECT_ROOT / "templates"
 X = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
 #: Each language's own line as its translator wrote it (read from the files, not the code).
 LATIN = {"en": "English:", "es": "Español:", "pt-BR": "Português:", "ht": "Kreyòl ayisyen:"}
+#: Each language's own name, in its own script, as the tri-fold's back lists it.
+NAMES = {
+    "en": "English",
+    "es": "Español",
+    "pt-BR": "Português",
+    "ht": "Kreyòl ayisyen",
+    "vi": "Tiếng Việt",
+    "ar": "العربية",
+    "ne": "नेपाली",
+    "zh-Hant": "中文（繁體）",  # noqa: RUF001 - Chinese writes full-width parentheses
+    "zh-Hans": "中文（简体）",  # noqa: RUF001
+    "sq": "Shqip",
+}
+#: The typeface each script's entry is set in, as named inside the PDF.
+TYPEFACES = {
+    "ar": "Noto-Sans-Arabic",
+    "ne": "Noto-Sans-Devanagari",
+    "zh-Hant": "Noto-Sans-CJK-TC",
+    "zh-Hans": "Noto-Sans-CJK-SC",
+}
 
 
 def faq(built_all, edition: str) -> Path:
@@ -110,6 +137,9 @@ def test_a_reviewed_language_joins_every_list_and_rebuilds_only_the_lists(proj):
         ("Español: llame", "must contain {number} once, where the phone number goes"),
         ("Español: {number} {number}", "must contain {number} once"),
         ("Español: (978) 699-9786", "has a number typed in; write {number}"),
+        # The tri-fold's back prints the name before the colon alone.
+        ("{number}: Español", "must start with the language's own name and a colon"),
+        ("Español {number}", "must start with the language's own name and a colon"),
     ],
 )
 def test_a_line_without_its_number_slot_is_named(proj, line, message):
@@ -121,3 +151,81 @@ def test_a_line_without_its_number_slot_is_named(proj, line, message):
     (problem,) = info.value.lines
     assert problem.startswith(f"translations/es.yml:{number}: speak.line: ")
     assert message in problem
+
+
+# --- The back of the tri-fold -----------------------------------------------------------------
+
+
+def trifold(built_all, edition: str) -> Path:
+    return next(b.path for b in built_all if b.edition == edition and b.document == "trifold")
+
+
+def back_panel(path: Path, language: str) -> str:
+    """What poppler reads on the back cover: the middle panel of page 1 (mirrored or not)."""
+    spec = DOCUMENTS["trifold"].for_direction(direction_of(language))
+    left, width = spec.panel_geometry()["back"]
+    return poppler_text(path, 0, (left * 72, 0, width * 72, 8.5 * 72))
+
+
+def drawn(language: str, name: str) -> str:
+    """A name as poppler reads it: in drawing order, so Arabic, drawn right to left, reversed."""
+    return name[::-1] if direction_of(language) == "rtl" else name
+
+
+@pytest.mark.parametrize("edition", ["es", "ar"])
+def test_a_draft_trifolds_back_names_every_other_language_under_the_number(built_all, edition):
+    """Spanish, and Arabic's mirrored page: every other language's own name, each tagged with
+    its language, on the back cover, after the number (printed there once, not per name)."""
+    others = [code for code in LANGUAGES if code != edition]
+    path = trifold(built_all, edition)
+    assert list_languages(path) == others
+    text = back_panel(path, edition)
+    assert text.count(NUMBER) == 1, text
+    for code in others:
+        assert drawn(code, NAMES[code]) in text, (code, text)
+        assert text.index(NUMBER) < text.index(drawn(code, NAMES[code])), code
+    assert drawn(edition, NAMES[edition]) not in text
+
+
+def test_each_name_on_the_trifold_is_set_in_its_own_scripts_typeface(built_all):
+    faces = [name.split("+", 1)[-1] for name in embedded_fonts(trifold(built_all, "es"))]
+    for code, typeface in TYPEFACES.items():
+        assert typeface in faces, (code, faces)
+
+
+def test_the_english_trifold_names_no_draft(built_all):
+    path = trifold(built_all, "en")
+    assert list_languages(path) == []
+    text = back_panel(path, "en")
+    assert not any(NAMES[code] in text for code in LANGUAGES if code != "en"), text
+
+
+def test_a_reviewed_language_is_named_on_the_english_trifold(proj):
+    """Once Spanish is reviewed, the English tri-fold names it, and only it; reviewed Spanish
+    names reviewed English only; a draft still names every other language."""
+    review_spanish(proj)
+    out = proj.parent / "out"
+    build(BuildOptions.create(proj, TEMPLATES, out, documents=("trifold",)))
+    assert list_languages(out / "en" / "trifold.pdf") == ["es"]
+    text = back_panel(out / "en" / "trifold.pdf", "en")
+    assert "Español" in text and "Português" not in text
+    assert list_languages(out / "en-worcester" / "trifold.pdf") == ["es"]
+    assert list_languages(out / "es" / "trifold.pdf") == ["en"]
+    assert list_languages(out / "vi" / "trifold.pdf") == [c for c in LANGUAGES if c != "vi"]
+
+
+def test_every_trifold_back_fits_with_its_list():
+    """The fit check, asked directly of every tri-fold edition (every language, every city):
+    no panel overflows, and each edition that has names to list does list them."""
+    renderer = Renderer((PROJECT_ROOT,), PROJECT_ROOT)
+    problems = {}
+    editions = [e for e in load_editions(CONTENT) if e.makes("trifold")]
+    for edition in editions:
+        spec = DOCUMENTS["trifold"].for_direction(edition.direction)
+        html = render_html(TEMPLATES, spec.template, template_context(edition, spec, OFFICE))
+        assert ('class="we-speak we-speak--names"' in html) == bool(edition.speakers), edition
+        document, _report = renderer.layout(html, TEMPLATES, spec.template, "pdf/ua-1")
+        words = edition.sources[-1].relative_to(CONTENT.parent).as_posix()
+        problems[edition.name] = check_fit(spec, document, words)
+    assert len(problems) == len(LANGUAGES) * 3
+    assert not any(problems.values()), {name: p for name, p in problems.items() if p}
