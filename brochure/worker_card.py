@@ -68,14 +68,14 @@ class WorkerCard:
 def font_stacks(tokens_css: Path) -> dict[str, tuple[str, ...]]:
     """The body font of each language as templates/css/tokens.css sets it ("" is the default):
     read from there so the card's runs follow the designers' choice."""
-    text = tokens_css.read_text(encoding="utf-8")
+    text = re.sub(r"/\*.*?\*/", "", tokens_css.read_text(encoding="utf-8"), flags=re.S)
     stacks: dict[str, tuple[str, ...]] = {}
-    for selector, value in re.findall(
-        r"(:root|:lang\([\w-]+\))\s*\{[^}]*?--font-body:\s*([^;]+);", text
-    ):
-        key = "" if selector == ":root" else selector[len(":lang(") : -1]
+    for selectors, value in re.findall(r"([^{}]+)\{[^}]*?--font-body:\s*([^;]+);", text):
         families = tuple(f.strip().strip("\"'") for f in value.split(","))
-        stacks[key] = tuple(f for f in families if f not in {"sans-serif", "serif"})
+        for selector in (s.strip() for s in selectors.split(",")):
+            if selector == ":root" or re.fullmatch(r":lang\([\w-]+\)", selector):
+                key = "" if selector == ":root" else selector[len(":lang(") : -1]
+                stacks[key] = tuple(f for f in families if f not in {"sans-serif", "serif"})
     return stacks
 
 

@@ -325,3 +325,26 @@ def test_slugs() -> None:
     assert slugify("Đức") == "duc"
     assert slugify("Jean-Baptiste") == "jean-baptiste"
     assert slugify("李") == "worker-674e"
+
+
+def test_card_fonts_follow_tokens_css_however_its_rules_are_written(tmp_path) -> None:
+    """The fast card path reads each language's body font from tokens.css: a rule may name
+    several selectors, and comments are not rules."""
+    from brochure.worker_card import font_stacks
+
+    tokens = tmp_path / "tokens.css"
+    tokens.write_text(
+        "/* :lang(xx) { --font-body: Wrong; } */\n"
+        ':root, :lang(en), :lang(es) { --font-body: "Atkinson Hyperlegible", sans-serif; }\n'
+        ':lang(ar) { --ink: #000; --font-body: "Noto Sans Arabic", "Noto Sans"; }\n'
+    )
+    stacks = font_stacks(tokens)
+    assert stacks == {
+        "": ("Atkinson Hyperlegible",),
+        "en": ("Atkinson Hyperlegible",),
+        "es": ("Atkinson Hyperlegible",),
+        "ar": ("Noto Sans Arabic", "Noto Sans"),
+    }
+    # The project's own file: every language with a font of its own is found.
+    project = font_stacks(Path(__file__).parents[1] / "templates" / "css" / "tokens.css")
+    assert {"", "vi", "ar", "ne", "zh-Hant", "zh-Hans"} <= set(project)
