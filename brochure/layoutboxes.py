@@ -73,17 +73,25 @@ def fixed(box: Any) -> bool:
 
 def sideways_overrun(box: Any) -> float:
     """How far the text of a block's lines runs past either side of the block's content box
-    (a number kept unbroken that is wider than its box); 0 for a box without lines."""
+    (a number kept unbroken that is wider than its box), or the items of a grid or flex row
+    past theirs (columns sized to their content that add up to more than the row); 0 for a
+    box with neither."""
     from weasyprint.formatting_structure import boxes
 
-    if not isinstance(box, boxes.BlockContainerBox) or not isinstance(box.width, int | float):
+    if not isinstance(box.width, int | float):
+        return 0.0
+    if isinstance(box, boxes.GridContainerBox | boxes.FlexContainerBox):
+        rows = [box.children]
+    elif isinstance(box, boxes.BlockContainerBox):
+        rows = [line.children for line in box.children if isinstance(line, boxes.LineBox)]
+    else:
         return 0.0
     start = box.content_box_x()
     worst = 0.0
-    for line in box.children:
-        if isinstance(line, boxes.LineBox) and line.children:
-            left = min(child.position_x for child in line.children)
-            right = max(child.position_x + child.margin_width() for child in line.children)
+    for items in rows:
+        if items:
+            left = min(child.position_x for child in items)
+            right = max(child.position_x + child.margin_width() for child in items)
             worst = max(worst, right - (start + box.width), start - left)
     return worst
 
