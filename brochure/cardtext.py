@@ -202,14 +202,16 @@ def shape(run: Run, kind: str) -> Shaped:
     buffer.guess_segment_properties()
     buffer.language = run.lang
     hb.shape(font, buffer)
-    scale = SIZES[kind] / hb_face.upem
+    # Drawn at the size WeasyPrint draws the family at (its x-height: fonts.size_adjust).
+    size = SIZES[kind] * fonts.size_adjust().get(run.family, 1.0)
+    scale = size / hb_face.upem
     texts = _glyph_texts(run.text, buffer.glyph_infos, _nominal(face, bold))
     glyphs = []
     pen = 0.0
     for info, pos, text in zip(buffer.glyph_infos, buffer.glyph_positions, texts, strict=True):
         glyphs.append((info.codepoint, (pen + pos.x_offset) * scale, pos.y_offset * scale, text))
         pen += pos.x_advance
-    return Shaped(run, face, bold, SIZES[kind], tuple(glyphs), pen * scale)
+    return Shaped(run, face, bold, size, tuple(glyphs), pen * scale)
 
 
 @functools.cache

@@ -4,8 +4,11 @@ Measured from the PDF itself, not from the stylesheets, with pdfium (pypdfium2: 
 that draws the catalog's thumbnails):
 
 - Text: every text object on every page (WeasyPrint writes one per run of a line), with its
-  text, its printed size (the font size times the scale of its matrix, which carries
-  WeasyPrint's 0.75 scale from CSS pixels to points), its fill colour and opacity, and its box.
+  text, its size (the font size times the scale of its matrix, which carries WeasyPrint's 0.75
+  scale from CSS pixels to points), its fill colour and opacity, and its box. The size is
+  read as the size in Atkinson Hyperlegible with the same x-height: text in another script's
+  font is drawn smaller by that font's factor (fonts.size_adjust) to look the same size, so
+  a Vietnamese line drawn at 11.6 pt in Noto Sans counts as the 12.5 pt the stylesheet says.
 - Sizes: the smallest type on a page (captions, the draft band and all), and the body size: the
   size most of the page's letters are set in (the draft band, a label in English, left out).
 - Contrast: each run's fill colour against its background as laid out. The text objects are
@@ -27,9 +30,11 @@ import ctypes
 import math
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from pikepdf import Matrix
 
+from brochure import fonts
 from brochure.content import Checks
 
 SCALE = 1.0  # render pixels per point
@@ -156,13 +161,14 @@ def _collect(raw, objects, textpage, number: int, outer: Matrix, runs: list[Run]
             left, bottom, right, top = min(xs), min(ys), max(xs), max(ys)
         font = raw.FPDFTextObj_GetFont(obj)
         bold = bool(font) and raw.FPDFFont_GetWeight(font) >= 700
+        adjust = _size_adjust(raw, font)
         full = Matrix(matrix.a, matrix.b, matrix.c, matrix.d, 0, 0) @ outer
         scale = math.sqrt(abs(full.a * full.d - full.b * full.c))
         runs.append(
             Run(
                 number,
                 text,
-                round(size.value * scale, 2),
+                round(size.value * scale / adjust, 2),
                 (r.value, g.value, b.value),
                 a.value,
                 (left, bottom, right, top),
@@ -170,6 +176,20 @@ def _collect(raw, objects, textpage, number: int, outer: Matrix, runs: list[Run]
                 bold,
             )
         )
+
+
+def _size_adjust(raw: Any, font: Any) -> float:
+    """The factor the run's font is drawn at (1 for Atkinson Hyperlegible and unknown fonts),
+    found by its PDF name, e.g. "ABCDEF+Noto-Sans-Arabic-Bold"."""
+    if not font:
+        return 1.0
+    length = raw.FPDFFont_GetBaseFontName(font, None, 0)
+    buffer = ctypes.create_string_buffer(length)
+    raw.FPDFFont_GetBaseFontName(font, buffer, length)
+    name = buffer.value.decode("latin-1").split("+", 1)[-1]
+    factors = fonts.size_adjust()
+    known = [f for f in factors if name.startswith(f.replace(" ", "-"))]
+    return factors[max(known, key=len)] if known else 1.0
 
 
 def backgrounds(image, run: Run) -> list[tuple[int, int, int]]:
