@@ -227,3 +227,12 @@ def size_adjust() -> dict[str, float]:
             regular.setdefault(face.family, face)
     base = x_height(regular[SIZE_BASE])
     return {family: round(base / x_height(face), 3) for family, face in regular.items()}
+
+
+def size_adjust_of(pdf_font_name: str) -> float:
+    """The factor a font in a PDF was drawn at, found by its PDF name, e.g.
+    "ABCDEF+Noto-Sans-Arabic-Bold"; 1 for Atkinson Hyperlegible and fonts not ours."""
+    name = pdf_font_name.lstrip("/").split("+", 1)[-1]
+    factors = size_adjust()
+    known = [family for family in factors if name.startswith(family.replace(" ", "-"))]
+    return factors[max(known, key=len)] if known else 1.0

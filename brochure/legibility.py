@@ -179,17 +179,13 @@ def _collect(raw, objects, textpage, number: int, outer: Matrix, runs: list[Run]
 
 
 def _size_adjust(raw: Any, font: Any) -> float:
-    """The factor the run's font is drawn at (1 for Atkinson Hyperlegible and unknown fonts),
-    found by its PDF name, e.g. "ABCDEF+Noto-Sans-Arabic-Bold"."""
+    """The factor the run's font is drawn at (fonts.size_adjust_of)."""
     if not font:
         return 1.0
     length = raw.FPDFFont_GetBaseFontName(font, None, 0)
     buffer = ctypes.create_string_buffer(length)
     raw.FPDFFont_GetBaseFontName(font, buffer, length)
-    name = buffer.value.decode("latin-1").split("+", 1)[-1]
-    factors = fonts.size_adjust()
-    known = [f for f in factors if name.startswith(f.replace(" ", "-"))]
-    return factors[max(known, key=len)] if known else 1.0
+    return fonts.size_adjust_of(buffer.value.decode("latin-1"))
 
 
 def backgrounds(image, run: Run) -> list[tuple[int, int, int]]:

@@ -5,6 +5,7 @@ declaration every document is made from (brochure/documents.py), broken on purpo
 
 from __future__ import annotations
 
+import ctypes
 import math
 
 import pikepdf
@@ -13,6 +14,7 @@ import pypdfium2.raw as pdfium_raw
 import pytest
 import zxingcpp
 
+from brochure import fonts
 from brochure.errors import BrochureError
 from tests.conftest import LANGUAGES, build_into, edit
 from tests.pdfread import poppler_text, render
@@ -198,15 +200,22 @@ def test_large_print_pages_and_duplex(built_all, edition):
 
 
 def _char_sizes(path) -> list[float]:
-    """The type size of every character that is a letter, page by page, in points."""
+    """The type size of every character that is a letter, page by page, in points, read by
+    x-height: a script's font is drawn smaller by its factor to look the size the stylesheet
+    names (fonts.size_adjust), so its size is divided by the factor."""
     pdf = pdfium.PdfDocument(path)
+    name = ctypes.create_string_buffer(256)
+    flags = ctypes.c_int()
     try:
         sizes = []
         for page in pdf:
             textpage = page.get_textpage()
             for index in range(textpage.count_chars()):
                 if textpage.get_text_range(index, 1).isalpha():
-                    sizes.append(pdfium_raw.FPDFText_GetFontSize(textpage, index) * 0.75)
+                    pdfium_raw.FPDFText_GetFontInfo(textpage, index, name, 256, flags)
+                    factor = fonts.size_adjust_of(name.value.decode("latin-1"))
+                    size = pdfium_raw.FPDFText_GetFontSize(textpage, index) * 0.75 / factor
+                    sizes.append(round(size, 2))
         return sizes
     finally:
         pdf.close()
