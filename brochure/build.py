@@ -206,18 +206,20 @@ def render(
     ]
     listener.started(len(pairs))
     rendered: dict[tuple[str, str], Rendered] = {}
-    problems: list[str] = []
+    found: dict[tuple[str, str], tuple[str, ...]] = {}
     tried: list[str] = []
 
     def collect(result: JobResult) -> None:
-        problems.extend(line for line in result.problems if line not in problems)
+        found[result.job_documents[0]] = result.problems
         tried.extend(result.tried)
         for item in result.rendered:
             rendered[(item.edition, item.spec.name)] = item
             listener.rendered(item)
 
     run_jobs(jobs, options.workers or os.cpu_count() or 1, collect, pool)
-    problems = [*(words.errors if words else []), *problems]
+    # In the documents' order, whichever worker finished first: the same file, the same report.
+    in_order = [line for pair in _ordered(pairs, editions) for line in found.get(pair, ())]
+    problems = list(dict.fromkeys([*(words.errors if words else []), *in_order]))
     if problems:
         error = BrochureError(problems)
         error.tried = tuple(dict.fromkeys(tried))

@@ -116,6 +116,23 @@ def test_check_gives_the_same_messages_as_build(case, capsys):
     assert capsys.readouterr().err.splitlines() == EXPECTED[case]
 
 
+def test_messages_keep_the_documents_order_whoever_finishes_first(monkeypatch, capsys):
+    """Workers finish in any order; the report of one file is the same every time."""
+    from brochure import workers
+
+    real = workers.run_jobs
+
+    def last_first(jobs, count, on_result, pool=None):
+        results = []
+        real(jobs, 1, results.append, None)
+        for result in reversed(results):
+            on_result(result)
+
+    monkeypatch.setattr(workers, "run_jobs", last_first)
+    assert main(["check", "--content", str(CORPUS / "content" / "fit-cover-panel.yml")]) == 1
+    assert capsys.readouterr().err.splitlines() == EXPECTED["fit-cover-panel"]
+
+
 def test_every_content_case_through_a_running_serve(tmp_path):
     """One `brochure serve`; each broken file saved over content.yml in turn must show its
     exact messages on the page (as a problem event), and the server must keep running."""
