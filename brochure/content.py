@@ -286,10 +286,20 @@ class Cover(Model):
     call: Text
 
 
+#: How a city's paragraph on the tri-fold's back starts: "Worcester." in English; in Chinese
+#: the name and a full-width colon (U+FF1A), which carries its own space.
+CityLead = Annotated[
+    Text,
+    slots("name", example="{name}.", why="the city's name is printed there, in bold"),
+]
+
+
 class BackCover(Model):
     heading: Text
     how_to_reach: Annotated[list[Text], Field(min_length=1)]
     cities_heading: Text
+    #: The bold start of each city's paragraph. Optional: without it, "Worcester." everywhere.
+    city_lead: CityLead = "{name}."
 
 
 class City(Model):
@@ -332,7 +342,11 @@ PageLabel = Annotated[
 
 #: The fields that are patterns, by place in content.yml: a translation brought back from a
 #: translator is checked with the same slot check before it is written.
-PATTERNS = {("program", "place"): PlacePattern, ("faq", "page_label"): PageLabel}
+PATTERNS = {
+    ("program", "place"): PlacePattern,
+    ("faq", "page_label"): PageLabel,
+    ("trifold", "back", "city_lead"): CityLead,
+}
 
 
 class Faq(Model):

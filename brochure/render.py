@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -14,6 +15,7 @@ import markupsafe
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from pydantic import BaseModel
 
+from brochure.content import SLOT
 from brochure.documents import COMMON_CONTENT
 from brochure.errors import BrochureError
 
@@ -168,7 +170,19 @@ def environment(templates: Path) -> jinja2.Environment:
     env.filters["keep_last_words"] = keep_last_words
     env.filters["page_numbers_css"] = page_numbers_css
     env.filters["with_region"] = with_region
+    env.filters["city_lead"] = city_lead
     return env
+
+
+@jinja2.pass_context
+def city_lead(context: jinja2.runtime.Context, name: str) -> markupsafe.Markup:
+    """`{{ place.name|city_lead }}`: the bold start of a city's paragraph as the language
+    writes it (trifold.back.city_lead): "Worcester." then a space; in Chinese the name and a
+    full-width colon, and no space (full-width punctuation carries its own)."""
+    pattern = context["content"].trifold.back.city_lead
+    lead = SLOT.sub(lambda _slot: str(name), pattern)
+    space = "" if unicodedata.east_asian_width(lead[-1]) in "WF" else " "
+    return markupsafe.Markup("<strong>{}</strong>{}").format(lead, space)
 
 
 @jinja2.pass_context

@@ -47,6 +47,12 @@ WHERE = (
     (("crisis",), "Heading of the crisis and after-hours box on the tri-fold and the FAQ."),
     (("trifold", "cover"), "Tri-fold brochure, front cover: the first thing a person reads."),
     (("trifold", "flap"), "Tri-fold brochure, tuck-in flap panel."),
+    (
+        ("trifold", "back", "city_lead"),
+        "How each city's paragraph on the tri-fold's back cover starts, in bold (Worcester.). "
+        "Keep {name}; after it, the punctuation your language puts after a short heading at "
+        "the start of a paragraph.",
+    ),
     (("trifold", "back"), "Tri-fold brochure, back cover: how to reach the program."),
     (("trifold",), "Tri-fold brochure, inside panels."),
     (("faq", "page_label"), "Page numbers at the foot of each page of the large-print FAQ."),

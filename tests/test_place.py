@@ -198,3 +198,40 @@ def test_a_translator_changing_the_pattern_changes_the_cover(proj, tmp_path):
     place = expected_place(proj, "zh-Hant")
     assert place != expected_place(PROJECT_ROOT / "content.yml", "zh-Hant")
     assert place in cover_text(pdfs[(f"zh-Hant-{CITY}", "trifold")], "ltr")
+
+
+# --- how a city's paragraph starts (trifold.back.city_lead) ----------------------------------
+
+
+@pytest.fixture(scope="module")
+def general(tmp_path_factory) -> dict:
+    """The general tri-folds, which print every city's paragraph with its bold start."""
+    pairs = {(code, "trifold") for code in ("en", "zh-Hant")}
+    return build_some(tmp_path_factory.mktemp("lead"), PROJECT_ROOT / "content.yml", pairs)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-Hant"])
+def test_a_citys_paragraph_starts_as_the_translation_writes_it(general, language):
+    """ "Worcester. We regularly work..." in English; in Chinese the name and a full-width
+    colon, with no space before the words (the colon carries its own)."""
+    content = PROJECT_ROOT / "content.yml"
+    english = yaml.safe_load(content.read_text(encoding="utf-8"))
+    file = content.parent / english["translations"][language] if language != "en" else content
+    data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    pattern = data["trifold"]["back"]["city_lead"]
+    space = "" if language.startswith("zh") else " "
+    text = poppler_text(general[(language, "trifold")], 0)
+    for city in data["cities"].values():
+        start = f"{pattern.format(name=city['name'])}{space}{city['text'][:4]}"
+        assert start in text, (start, text[:300])
+
+
+def test_a_city_lead_without_the_name_is_named(proj):
+    edit(proj, '    city_lead: "{name}."\n', '    city_lead: "Worcester."\n')
+    with pytest.raises(BrochureError) as info:
+        load_content(proj)
+    line = line_of(proj, "    city_lead:")
+    assert info.value.lines == [
+        f"content.yml:{line}: trifold.back.city_lead: must contain {{name}} once, like "
+        "'{name}.': the city's name is printed there, in bold"
+    ]
