@@ -62,6 +62,8 @@ def printed_fields(edition: Edition, document: str) -> list[tuple[str, str]]:
             continue  # printed on outreach workers' own cards only (tests/test_cards.py)
         if edition.city and path.startswith(".cities.") and f".cities.{edition.city}." not in path:
             continue
+        if path.endswith(".city_lead"):
+            continue  # a pattern ("{name}."), printed with each city's name (test_place)
         if edition.city and path.endswith("cities_heading"):
             continue  # a city tri-fold names its city instead
         found.append((path, text))
