@@ -11,8 +11,9 @@ HarfBuzz and the same font (the glyphs are the same: tests/test_languages holds 
 glyph that stands for other letters than its code says gets a code of its own: the font's
 CIDToGIDMap points the new code at the same glyph, its width is copied and its ToUnicode entry
 is the letters of its cluster, in drawing order (right to left, as readers expect of a glyph
-that stands for several letters). Dots and other marks map to no text: their letters are in
-their cluster's text. The line's /ActualText,
+that stands for several letters). Dots and other marks drawn on a letter map to no text:
+their letters are in their cluster's text. A number is a word drawn left to right, as Pango
+draws it inside Arabic. The line's /ActualText,
 now redundant, is dropped, so readers take the letters from the glyphs in the order a reader of
 right-to-left text expects.
 """
@@ -29,6 +30,17 @@ from typing import Any
 #: Letters, marks and punctuation of the Arabic script (basic, supplement, extended-A,
 #: presentation forms).
 ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]+")
+#: Arabic-Indic and Persian digits with their decimal and thousands separators: a number is
+#: drawn left to right inside right-to-left text, so it is a word of its own.
+DIGITS = "\u0660-\u0669\u066b\u066c\u06f0-\u06f9"
+#: Invisible characters content may hold (content.ALLOWED_FORMAT): they change how letters
+#: join or where a line may break, draw nothing, and belong to the word around them.
+JOINERS = "\u200c\u200d\u00ad"
+#: The runs of one direction a line is drawn in: numbers, and words (letters and joiners).
+TOKENS = re.compile(
+    rf"[{DIGITS}]+|(?:(?![{DIGITS}])[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff"
+    rf"\ufb50-\ufdff\ufe70-\ufeff{JOINERS}])+"
+)
 #: The fonts whose glyphs are remapped, by the name WeasyPrint gives them in the PDF.
 RTL_FAMILIES = {"Noto-Sans-Arabic": "Noto Sans Arabic"}
 
@@ -61,13 +73,10 @@ class FontCodes:
 
     def code_for(self, glyph: int, text: str) -> int:
         """The glyph's own code when its text is right, else one made for this glyph and text.
-        A mark (a dot, a vowel sign) stands for no text wherever it is drawn: its letter is
-        in its cluster's text."""
+        A mark drawn on a letter (a dot, a vowel sign) gets a code that stands for no text:
+        its letter is in its cluster's text. The glyph's own code keeps its text, for the
+        places that draw the mark alone."""
         if self.text.get(glyph) == text:
-            return glyph
-        if not text:
-            self.text[glyph] = ""
-            self.changed = True
             return glyph
         if (glyph, text) not in self.new:
             code = max(*self.text, *self.widths, *self.new.values(), 0) + 1
@@ -147,13 +156,18 @@ def _harfbuzz(family: str) -> Any:
 @cache
 def glyph_texts(family: str, word: str) -> tuple[tuple[int, str], ...]:
     """WORD's glyphs as HarfBuzz draws them (left to right), each with the text it stands for:
-    a cluster's letters, reversed, on its first glyph that is not a mark; nothing on the rest."""
+    a cluster's letters (reversed, in a right-to-left word) on its first glyph that is not a
+    mark; nothing on the rest. Joiners draw nothing (as Pango draws them); a soft hyphen
+    that did not break the line is not text."""
     import uharfbuzz as hb
 
     font = _harfbuzz(family)
     buffer = hb.Buffer()
     buffer.add_str(word)
     buffer.guess_segment_properties()
+    rtl = not re.fullmatch(f"[{DIGITS}]+", word)
+    buffer.direction = "rtl" if rtl else "ltr"
+    buffer.flags = hb.BufferFlags.REMOVE_DEFAULT_IGNORABLES
     hb.shape(font, buffer, {})
     infos = buffer.glyph_infos
     starts = sorted({info.cluster for info in infos})
@@ -168,8 +182,10 @@ def glyph_texts(family: str, word: str) -> tuple[tuple[int, str], ...]:
         first = owner.get(info.cluster)
         if first is None:  # a cluster of marks only: its first glyph carries the text
             first = owner.setdefault(info.cluster, index)
-        text = word[info.cluster : ends[info.cluster]][::-1] if index == first else ""
-        glyphs.append((info.codepoint, text))
+        text = (
+            word[info.cluster : ends[info.cluster]].replace("\u00ad", "") if index == first else ""
+        )
+        glyphs.append((info.codepoint, text[::-1] if rtl else text))
     return tuple(glyphs)
 
 
@@ -210,7 +226,7 @@ def _match(text: str, drawn: list[Drawn]) -> list[tuple[Drawn, str]] | None:
     order, last word first); None when a word is not found as HarfBuzz shapes it."""
     found: list[tuple[Drawn, str]] = []
     start = 0
-    for word in reversed(ARABIC.findall(text)):
+    for word in reversed(TOKENS.findall(text)):
         for index in range(start, len(drawn)):
             family = _family(drawn[index].font)
             if family is None:
