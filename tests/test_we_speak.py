@@ -24,7 +24,7 @@ from brochure.pdf import Renderer
 from brochure.pipeline import template_context
 from brochure.render import render_html
 from tests.conftest import CONTENT, LANGUAGES, edit, run_brochure
-from tests.pdfread import embedded_fonts, poppler_text, struct_elements
+from tests.pdfread import embedded_fonts, poppler_text, struct_elements, text_boxes
 
 NUMBER = "(978) 699-9786"
 TEMPLATES = PROJECT_ROOT / "templates"
@@ -151,6 +151,42 @@ def test_a_line_without_its_number_slot_is_named(proj, line, message):
     (problem,) = info.value.lines
     assert problem.startswith(f"translations/es.yml:{number}: speak.line: ")
     assert message in problem
+
+
+def row_by_row(path: Path) -> list[list[tuple[str, float, float]]]:
+    """The list's entries whose names are Latin, as (code, left, right) per row, each row in
+    the file's (reading) order; rows are told apart by their height on the page."""
+    rows: dict[float, list[tuple[str, float, float]]] = {}
+    for code in list_languages(path):
+        if code in LATIN or code in ("vi", "sq"):
+            [(left, _, right, top)] = text_boxes(path, 0, f"{NAMES[code]}: {NUMBER}")
+            row = next((t for t in rows if abs(t - top) < 2), top)
+            rows.setdefault(row, []).append((code, left, right))
+    return [rows[top] for top in sorted(rows, reverse=True)]
+
+
+@pytest.mark.parametrize("document", ["faq", "poster"])
+@pytest.mark.parametrize("edition", ["es", "ar"])
+def test_the_list_runs_in_the_pages_direction(built_all, edition, document):
+    """Every row reads from the start of the line: left to right in Spanish, right to left in
+    Arabic, whose first entry is the rightmost (the grid does not follow the direction by
+    itself). Rows go down the page in the file's order."""
+    path = next(b.path for b in built_all if b.edition == edition and b.document == document)
+    rows = row_by_row(path)
+    assert len(rows) >= 3, rows
+    rtl = direction_of(edition) == "rtl"
+    for row in rows:
+        starts = [right if rtl else left for _, left, right in row]
+        assert starts == sorted(starts, reverse=rtl), (edition, document, row)
+    entries = [entry for row in rows for entry in row]
+    first = rows[0][0]
+    if rtl:
+        assert first[2] > max(right for _, _, right in entries) - 1, (first, entries)
+    else:
+        assert first[1] < min(left for _, left, _ in entries) + 1, (first, entries)
+    order = [code for row in rows for code, _, _ in row]
+    listed = [code for code in list_languages(path) if code in order]
+    assert order == listed, (edition, document, order)
 
 
 # --- The back of the tri-fold -----------------------------------------------------------------
