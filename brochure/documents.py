@@ -237,7 +237,7 @@ class ProfileRules:
     """What differs between the office printer and the print shop, asked of the profile."""
 
     bleed_in: float  # background colours run this far past the trim, so a cut never shows white
-    pdf_variant: str  # office: tagged for screen readers; press: PDF/X-4 for print shops
+    pdf_variant: str  # office: PDF/UA for screen readers; press: PDF/X-4 (tagged as well)
     qr_ink: str  # pure black: RGB for the office, CMYK black for the press
     colour_profile: bool  # names a CMYK output intent (needs the ICC profile file)
     catalog: bool  # thumbnails and build/index.html for the front desk

@@ -110,6 +110,7 @@ class Renderer:
                 cache={},  # pictures: one document's only (see above)
                 presentational_hints=False,
                 pdf_variant=variant,
+                pdf_tags=True,  # press files too (see write)
             )
         self.css_fonts |= any(
             Path(p).suffix.lower() in FONT_SUFFIXES for p in report.fetched.hashes
@@ -127,14 +128,19 @@ class Renderer:
         """PDF bytes; glyph problems are only found now, while text is drawn.
 
         EPOCH (seconds) stamps the fonts fontTools rewrites (variable fonts are instanced and
-        saved with a `modified` date); SOURCE_DATE_EPOCH, when set, wins.
+        saved with a `modified` date); SOURCE_DATE_EPOCH, when set, wins. Every file is tagged,
+        a print shop's PDF/X-4 too: the tags carry each line's words (/ActualText), which the
+        Arabic read-back needs and which keep Devanagari and Vietnamese readable by pdftotext.
         """
         previous = os.environ.get("SOURCE_DATE_EPOCH")
         os.environ["SOURCE_DATE_EPOCH"] = previous or str(epoch)
         try:
             with report.capture():
                 pdf = document.write_pdf(
-                    pdf_variant=variant, pdf_identifier=True, finisher=_finisher(duplex)
+                    pdf_variant=variant,
+                    pdf_identifier=True,
+                    pdf_tags=True,
+                    finisher=_finisher(duplex),
                 )
             return arabic_reads_back(pdf)[0]
         finally:

@@ -89,9 +89,14 @@ def built(built_all) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="session")
-def built_press(tmp_path_factory) -> dict[str, Path]:
-    out = tmp_path_factory.mktemp("press")
-    return english(build_into(out, profile=Profile("press")))
+def built_press_all(tmp_path_factory):
+    """Every edition's press files, built once for the whole session."""
+    return build_into(tmp_path_factory.mktemp("press"), profile=Profile("press"))
+
+
+@pytest.fixture(scope="session")
+def built_press(built_press_all) -> dict[str, Path]:
+    return english(built_press_all)
 
 
 @pytest.fixture(scope="session")

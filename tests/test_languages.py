@@ -166,7 +166,19 @@ def test_pdftotext_reads_arabic_in_reading_order(files, editions, document):
     """`pdftotext` gives every Arabic word with its letters in reading order, the words of a
     field in order (brochure/readback.py gives each drawn glyph its letters: the font draws
     many letters as a shared dotless shape plus dots)."""
-    path = files[("ar", document)]
+    assert_arabic_reads_in_order(files[("ar", document)], editions, document)
+
+
+def test_press_files_read_arabic_in_reading_order(built_press_all, editions):
+    """A print shop's PDF/X-4 is tagged too, so the same read-back holds for it."""
+    press = {b.document: b.path for b in built_press_all if b.edition == "ar"}
+    assert {"trifold", "faq", "wallet-card"} <= set(press), sorted(press)
+    for document, path in press.items():
+        if document in PRINTED:
+            assert_arabic_reads_in_order(path, editions, document)
+
+
+def assert_arabic_reads_in_order(path: Path, editions: dict[str, Edition], document: str) -> None:
     read = poppler_text(path, raw=False)
     words = 0
     for field, text in printed_fields(editions["ar"], document):
