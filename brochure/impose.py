@@ -133,8 +133,8 @@ def impose_into(
     card on them is the untagged copy, drawn as an artifact."""
     if Name.StructTreeRoot not in pdf.Root:
         raise BrochureError(
-            "wallet-card-sheet: the card is not tagged; the sheet is made from the office "
-            "card (brochure build, not --profile press)"
+            "wallet-card-sheet: the card is not tagged; the sheet is made from the tagged office "
+            "card that brochure build writes"
         )
     per_sheet = layout.columns * layout.rows
     counts = sheet_counts(quantity or per_sheet, per_sheet)

@@ -8,6 +8,7 @@ a structure tree that reads the card once, front then back, on the sheet as on t
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -250,9 +251,19 @@ def test_sheet_costs_about_one_card(built):
     assert sheet < 1.5 * card, (sheet, card)
 
 
-def test_sheet_is_made_only_from_a_tagged_card(built_press):
-    """An untagged card (the press one) cannot become an accessible sheet: said, not crashed."""
+def test_sheet_is_made_only_from_a_tagged_card(built):
+    """An untagged card cannot become an accessible sheet: said, not crashed."""
+    with pikepdf.open(built["wallet-card"]) as pdf:
+        del pdf.Root.StructTreeRoot
+        untagged = io.BytesIO()
+        pdf.save(untagged)
     with pytest.raises(BrochureError, match="the card is not tagged"):
+        impose_cards(untagged.getvalue())
+
+
+def test_sheet_is_not_made_from_a_press_card(built_press):
+    """The press card (tagged too, with its bleed) is the wrong size for the sheet: said."""
+    with pytest.raises(BrochureError, match="the sheet can only place 252 x 144 pt cards"):
         impose_cards(built_press["wallet-card"].read_bytes())
 
 

@@ -15,14 +15,16 @@ import pikepdf
 import pypdfium2 as pdfium
 import pytest
 import uharfbuzz as hb
+import zxingcpp
 from pypdf import PdfReader
 
 from brochure import fonts
 from brochure.documents import DOCUMENTS
 from brochure.editions import Edition, load_editions
+from brochure.impose import AVERY_5371
 from brochure.readback import ARABIC
 from tests.conftest import CONTENT
-from tests.pdfread import embedded_fonts, glyph_stream, poppler_text
+from tests.pdfread import embedded_fonts, glyph_stream, poppler_text, render
 from tests.test_accessibility import PRINTED, printed_fields
 
 #: In the order the two cities' language services rank them after English (issue 12).
@@ -159,6 +161,38 @@ def test_arabic_trifold_is_mirrored(files, editions):
         found = panel_text(page, key)
         for word in arabic_words(text):
             assert word in found, (key, word, found[:80])
+
+
+def qr_centres_in_card(path: Path, page: int, dpi: int = 100) -> list[float]:
+    """Where each QR code's centre sits across its card, in inches from the card's left edge,
+    as zxing finds them on the page drawn: the single card's page is the card; a sheet's
+    cards are AVERY_5371's columns."""
+    image = render(path, page, dpi=dpi)
+    codes = zxingcpp.read_barcodes(image)
+    assert codes and all(code.text == "tel:+19786999786" for code in codes), path
+    centres = []
+    for code in codes:
+        p = code.position
+        x = (p.top_left.x + p.top_right.x + p.bottom_left.x + p.bottom_right.x) / 4 / dpi
+        if image.width / dpi > 4:  # a sheet: the card's column
+            lefts = [AVERY_5371.left / 72 + c * AVERY_5371.card_w / 72 for c in range(2)]
+            x -= max(left for left in lefts if left <= x)
+        centres.append(x)
+    return centres
+
+
+@pytest.mark.parametrize("document", ["wallet-card", "wallet-card-sheet"])
+def test_arabic_card_has_its_qr_code_on_the_other_side(files, document):
+    """The card's back mirrors: the QR code is on the right of an English card and as far
+    from the left of an Arabic one, on the single card and on every card of the sheet's back
+    (whose columns are mirrored again for the long-edge flip: that keeps each card whole)."""
+    width = AVERY_5371.card_w / 72
+    english = qr_centres_in_card(files[("en", document)], 1)
+    arabic = qr_centres_in_card(files[("ar", document)], 1)
+    assert len(english) == len(arabic) == (10 if document == "wallet-card-sheet" else 1)
+    assert all(x > width / 2 for x in english), english
+    # Where the English code is, seen in a mirror (the Arabic caption's column is 0.1 in wider).
+    assert all(abs(x - (width - e)) < 0.2 for x, e in zip(arabic, english, strict=True)), arabic
 
 
 @pytest.mark.parametrize("document", sorted(PRINTED))
