@@ -39,20 +39,27 @@ def text_boxes(path: Path, page_index: int, needle: str) -> list[tuple[float, fl
 
 
 def printed_runs(path: Path, pages: list[int] | None = None) -> list[tuple[float, str]]:
-    """(type size in points, text) for every run of text, as a reader sees it.
+    """(type size in points, text) for every run of text, as a reader sees it (below)."""
+    return [(size, text) for size, text, _ in printed_runs_in_fonts(path, pages)]
+
+
+def printed_runs_in_fonts(
+    path: Path, pages: list[int] | None = None
+) -> list[tuple[float, str, str]]:
+    """(type size in points, text, the font's PDF name) for every run of text.
 
     The size in the text operator is scaled by the text and graphics matrices (WeasyPrint
     draws in CSS pixels under a 0.75 scale), so both are applied. A script font drawn
     smaller to match Atkinson Hyperlegible's x-height (Noto Sans Arabic at 0.925 of 11 pt)
     reads as the size it was asked for, so the drawn size is divided by that factor.
     """
-    runs: list[tuple[float, str]] = []
+    runs: list[tuple[float, str, str]] = []
 
     def visit(text, cm, tm, font, size):
         if text.strip():
             drawn = size * abs(tm[1] * cm[2] + tm[3] * cm[3])
             name = str(font.get("/BaseFont", "")) if font else ""
-            runs.append((round(drawn / fonts.size_adjust_of(name), 2), text.strip()))
+            runs.append((round(drawn / fonts.size_adjust_of(name), 2), text.strip(), name))
 
     reader = PdfReader(path)
     for index in pages if pages is not None else range(len(reader.pages)):

@@ -32,7 +32,7 @@ from tests.pdfread import (
     colour_mask,
     count_colour,
     page_texts,
-    printed_runs,
+    printed_runs_in_fonts,
     render,
     struct_elements,
     text_boxes,
@@ -282,13 +282,17 @@ def test_press_draft_marks_stay_inside_the_trim(tmp_path, content):
                 assert_inside_safe_area(band_in(image, box, colour), box)
 
 
-def test_draft_band_type_is_at_least_9_pt(built_all, content):
+def test_draft_band_is_english_type_of_at_least_9_pt(built_all, content):
+    """The band is English in every edition, so it is set in the English typeface (Atkinson
+    Hyperlegible), not in the page's script's, and never below 9 pt."""
     for edition, document, path in draft_files(built_all):
         if document == "wallet-card-sheet":
             continue  # the same drawing as the card, placed ten times
-        sizes = [size for size, text in printed_runs(path) if content.draft_band in text]
-        assert sizes, (edition, document)
-        assert min(sizes) >= 9, (edition, document, sizes)
+        runs = [r for r in printed_runs_in_fonts(path) if content.draft_band in r[1]]
+        assert runs, (edition, document)
+        assert min(size for size, _, _ in runs) >= 9, (edition, document, runs)
+        faces = {font.split("+")[-1] for _, _, font in runs}
+        assert faces == {"Atkinson-Hyperlegible-Bold"}, (edition, document, faces)
 
 
 def test_draft_mark_is_tagged_english_inside_a_translation(built_all, content):
