@@ -8,6 +8,7 @@ import subprocess
 import sys
 import unicodedata
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 import fontpkg
@@ -289,6 +290,46 @@ def test_arabic_phone_number_reads_left_to_right(files):
                 assert NUMBERS_LTR.fullmatch(line), (document, page, line)
                 seen += line
     assert "(978)699-9786" in seen and "833-773-2445" in seen
+
+
+#: Punctuation a line of Chinese never starts with (it closes what comes before it).
+CLOSING = "，。、：；！？）」』》〉】"  # noqa: RUF001 - full-width Chinese punctuation
+
+
+def drawn_lines(path: Path) -> list[str]:
+    """Each line as drawn (`pdftotext -raw`), stripped; empty lines dropped."""
+    out = subprocess.run(
+        ["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return [line.strip() for line in out.splitlines() if line.strip()]
+
+
+def is_han(character: str) -> bool:
+    return unicodedata.name(character, "").startswith("CJK UNIFIED IDEOGRAPH")
+
+
+@pytest.mark.parametrize("language", ["zh-Hant", "zh-Hans"])
+def test_han_lines_break_between_characters_never_before_closing_punctuation(files, language):
+    """Chinese has no spaces: a line may end between any two characters (counted: a line
+    ending in a Han character whose next line starts with one), but never just before a
+    full-width comma, full stop, colon or closing bracket."""
+    between = 0
+    for (edition, document), path in files.items():
+        if edition != language and not edition.startswith(f"{language}-"):
+            continue
+        lines = drawn_lines(path)
+        for line in lines:
+            assert not line.startswith(tuple(CLOSING)), (edition, document, line)
+        between += sum(is_han(a[-1]) and is_han(b[0]) for a, b in pairwise(lines))
+    assert between >= 10, between
+
+
+def test_no_word_is_hyphenated_at_the_end_of_a_line(files):
+    """Nothing is hyphenated, in any language: Haitian Creole, Vietnamese, Nepali and Arabic
+    have no dictionary of their own, and a word split for a screen reader reads as two."""
+    for (edition, document), path in files.items():
+        split = [line for line in drawn_lines(path) if re.search(r"[^\W\d_][-\u2010]$", line)]
+        assert not split, (edition, document, split[:3])
 
 
 def test_han_font_comes_from_the_debian_package():
