@@ -110,7 +110,6 @@ class Renderer:
                 cache={},  # pictures: one document's only (see above)
                 presentational_hints=False,
                 pdf_variant=variant,
-                pdf_tags=True,  # press files too (see write)
             )
         self.css_fonts |= any(
             Path(p).suffix.lower() in FONT_SUFFIXES for p in report.fetched.hashes

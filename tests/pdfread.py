@@ -399,14 +399,20 @@ def poppler_text(
     if box is not None:
         crop = ["-x", str(round(box[0])), "-y", str(round(box[1]))]
         crop += ["-W", str(round(box[2])), "-H", str(round(box[3]))]
-    out = subprocess.run(
-        ["pdftotext", *(["-raw"] if raw else []), "-r", "72", *pages, *crop, str(path), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    out = _pdftotext(path, *(["-raw"] if raw else []), "-r", "72", *pages, *crop)
     kept = "".join(" " if c == "\u00a0" else c for c in out if c not in BIDI_MARKS)
     return " ".join(kept.split())
+
+
+def drawn_lines(path: Path) -> list[str]:
+    """Each line as drawn (`pdftotext -raw`), stripped; empty lines dropped."""
+    return [line.strip() for line in _pdftotext(path, "-raw").splitlines() if line.strip()]
+
+
+def _pdftotext(path: Path, *options: str) -> str:
+    return subprocess.run(
+        ["pdftotext", *options, str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 @dataclass

@@ -25,7 +25,7 @@ from brochure.editions import Edition, load_editions
 from brochure.impose import AVERY_5371
 from brochure.readback import ARABIC
 from tests.conftest import CONTENT
-from tests.pdfread import embedded_fonts, glyph_stream, poppler_text, render
+from tests.pdfread import drawn_lines, embedded_fonts, glyph_stream, poppler_text, render
 from tests.test_accessibility import PRINTED, printed_fields
 
 #: In the order the two cities' language services rank them after English (issue 12).
@@ -294,14 +294,6 @@ def test_arabic_phone_number_reads_left_to_right(files):
 
 #: Punctuation a line of Chinese never starts with (it closes what comes before it).
 CLOSING = "，。、：；！？）」』》〉】"  # noqa: RUF001 - full-width Chinese punctuation
-
-
-def drawn_lines(path: Path) -> list[str]:
-    """Each line as drawn (`pdftotext -raw`), stripped; empty lines dropped."""
-    out = subprocess.run(
-        ["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    return [line.strip() for line in out.splitlines() if line.strip()]
 
 
 def is_han(character: str) -> bool:
